@@ -1,0 +1,1 @@
+"""Fee schedules: the domain, its services and the public web pages."""

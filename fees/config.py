@@ -1,0 +1,50 @@
+"""Settings from environment variables, with safe defaults for the embedded mode."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEV_SECRET = "dev-only-not-secret"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: DATABASE_URL (postgres:// accepted) or SQLite under instance/."""
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'openportfees.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def from_environment(instance_path: str) -> dict:
+    """Read every setting the app knows (documented in README, Configuration)."""
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "FEES_ENV": env.get("FEES_ENV", "development"),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "MIGRATIONS_DIR": str(ROOT / "migrations"),
+        "FEES_NOTICE_DAYS": int(env.get("FEES_NOTICE_DAYS", "30")),
+        "FEES_NOTICE_POLICY": env.get("FEES_NOTICE_POLICY", "flag"),
+        "FEES_TIMEZONE": env.get("FEES_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": env.get("FEES_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "MAX_CONTENT_LENGTH": int(env.get("FEES_MAX_UPLOAD_MB", "5")) * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def check(config) -> None:
+    """Refuse settings that would be unsafe or meaningless."""
+    if config["FEES_NOTICE_POLICY"] not in ("flag", "enforce"):
+        raise RuntimeError("FEES_NOTICE_POLICY must be 'flag' or 'enforce'")
+    if config["FEES_NOTICE_DAYS"] < 0:
+        raise RuntimeError("FEES_NOTICE_DAYS must be 0 or more")
+    if config["FEES_ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
+        raise RuntimeError("Set SECRET_KEY: the development default is refused in production")

@@ -1,0 +1,31 @@
+"""Interface language: Chinese by default, English on request, remembered in a cookie."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+
+LANGUAGES = ("zh", "en")
+COOKIE = "lang"
+babel = Babel()
+
+
+def select_locale() -> str:
+    """`?lang=` wins, then the cookie, then Chinese."""
+    for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    return LANGUAGES[0]
+
+
+def remember_choice(response):
+    """Keep an explicit `?lang=` choice for the next pages."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app) -> None:
+    """Register Flask-Babel with our locale selector."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(remember_choice)

@@ -1,0 +1,21 @@
+"""Typed SQLAlchemy models, one module per concern."""
+from fees.models.reference import CatalogEntry, ChargingEntity, Port, SiteSetting
+from fees.models.schedules import FeeItem, FeeSchedule, FeeTier, ScheduleVersion
+from fees.models.ledger import LogHead, PublicationLogEntry
+from fees.models.accounts import ApiToken, AuditEvent, User
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "CatalogEntry",
+    "ChargingEntity",
+    "FeeItem",
+    "FeeSchedule",
+    "FeeTier",
+    "LogHead",
+    "Port",
+    "PublicationLogEntry",
+    "ScheduleVersion",
+    "SiteSetting",
+    "User",
+]

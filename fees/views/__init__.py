@@ -1,0 +1,1 @@
+"""Web views: thin functions that parse the request, call a service and render."""

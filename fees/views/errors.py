@@ -1,0 +1,58 @@
+"""One place that turns errors into pages: HTML for people, problem+json for programs."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from fees.errors import DomainError, NotFound
+
+STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409}
+HTTP_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Forbidden"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("The file is too large"),
+    429: _l("Too many requests"),
+    500: _l("Internal server error"),
+}
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get problem+json."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_problem(status: int, title: str, detail: str = "", errors: list | None = None):
+    """An RFC 9457 problem document, or the HTML error page."""
+    if wants_json():
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = "application/problem+json"
+        return response
+    return render_template("error.html", status=status, title=title, detail=detail, errors=errors or []), status
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        status = 404 if isinstance(exc, NotFound) else STATUS.get(exc.code, 422)
+        return render_problem(status, str(exc.message), errors=[e.as_dict() for e in exc.errors])
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        return render_problem(status, str(HTTP_TITLES.get(status, exc.name)))
+
+    @app.errorhandler(OperationalError)
+    def database_down(exc: OperationalError):
+        app.logger.exception("database error")
+        return render_problem(503, _("Service unavailable"), _("The database cannot be reached. Please try again shortly."))

@@ -1,0 +1,101 @@
+"""Template filters and globals: money, dates in port time, bilingual names, labels."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+
+from fees import vocab
+from fees.canonical import qty_str
+from fees.db import db
+from fees.services.base import Policy
+from fees.services.queries import setting
+from fees.types import utcnow
+
+
+def today() -> date:
+    """Today's date at the port."""
+    return Policy.from_config(current_app.config).local_date(utcnow())
+
+
+def policy() -> Policy:
+    """The site policy from the app config."""
+    return Policy.from_config(current_app.config)
+
+
+def money(amount: Decimal | None, currency: str = "CNY") -> str:
+    """`¥1,200.00` in the reader's locale; an em dash for no amount."""
+    if amount is None:
+        return "—"
+    return format_currency(amount, currency)
+
+
+def local_dt(value: datetime | None) -> str:
+    """A UTC timestamp shown in port time with its offset (unambiguous)."""
+    if value is None:
+        return ""
+    return format_datetime(value, "yyyy-MM-dd HH:mm ZZZZZ")
+
+
+def iso_date(value: date | None) -> str:
+    """Dates as YYYY-MM-DD in both languages."""
+    return value.isoformat() if value else ""
+
+
+def long_date(value: date | None) -> str:
+    """A date in the reader's words."""
+    return format_date(value, "long") if value else ""
+
+
+def bilingual(obj, field: str = "name") -> str:
+    """The object's name in the reader's language, falling back to the other."""
+    zh, en = getattr(obj, f"{field}_zh", ""), getattr(obj, f"{field}_en", "")
+    if str(get_locale()) == "en":
+        return en or zh
+    return zh or en
+
+
+def label(kind: str, code: str) -> str:
+    """The translated label of a vocabulary code (e.g. label('UNITS', 'per_container'))."""
+    return str(getattr(vocab, kind).get(code, code))
+
+
+def pct(value: Decimal | None) -> str:
+    """A signed percentage, or an em dash."""
+    if value is None:
+        return "—"
+    return f"{value:+.2f}%"
+
+
+def lang_url(lang: str) -> str:
+    """This page in another language."""
+    args = {**request.args.to_dict(), "lang": lang}
+    if request.endpoint is None:
+        return url_for("public.index", lang=lang)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app) -> None:
+    """Register filters, globals and the demo-data flag."""
+    app.add_template_filter(money)
+    app.add_template_filter(local_dt)
+    app.add_template_filter(iso_date)
+    app.add_template_filter(long_date)
+    app.add_template_filter(bilingual)
+    app.add_template_filter(pct)
+    app.add_template_filter(qty_str, "qty")
+    app.add_template_global(label)
+    app.add_template_global(lang_url)
+    app.add_template_global(vocab, "vocab")
+
+    @app.context_processor
+    def site_context():
+        try:
+            demo = setting(db.session, "demo_data") == "1"
+        except SQLAlchemyError:  # the error page must render even with the database down
+            db.session.rollback()
+            demo = False
+        return {"locale": str(get_locale()), "demo_data": demo}

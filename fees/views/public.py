@@ -1,0 +1,62 @@
+"""Public pages: home, entity directory, entity page, version page."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from fees.db import db
+from fees.services import queries, registry
+from fees.views.helpers import today
+from fees.vocab import ENTITY_KINDS
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    """What this site is, with the latest publications."""
+    return render_template(
+        "index.html",
+        publications=queries.latest_publications(db.session, limit=12),
+        counts=queries.entity_counts(db.session),
+    )
+
+
+@bp.get("/entities")
+def entities():
+    """The directory of charging entities, grouped by kind."""
+    kind = request.args.get("kind") or None
+    if kind and kind not in ENTITY_KINDS:
+        abort(404)
+    found = queries.list_entities(db.session, kind=kind)
+    groups: dict[str, list] = {}
+    for entity in found:
+        groups.setdefault(entity.kind, []).append(entity)
+    return render_template("entities.html", groups=groups, kind=kind, total=len(found))
+
+
+@bp.get("/entities/<slug>")
+def entity(slug: str):
+    """An entity with each schedule's version in effect, upcoming and past versions."""
+    found = registry.get_entity(db.session, slug)
+    on = today()
+    timelines = [queries.schedule_timeline(db.session, s, on) for s in found.schedules]
+    return render_template("entity.html", entity=found, timelines=timelines, today=on)
+
+
+@bp.get("/entities/<slug>/schedules/<schedule_slug>/versions/<int:number>")
+def version(slug: str, schedule_slug: str, number: int):
+    """A version's items and its diff against the version before it."""
+    schedule = registry.get_schedule(db.session, slug, schedule_slug)
+    found = queries.get_version(db.session, schedule, number)
+    previous = queries.previous_version(db.session, found)
+    in_effect = queries.version_in_effect(db.session, schedule.id, today())
+    return render_template(
+        "version.html",
+        schedule=schedule,
+        entity=schedule.entity,
+        version=found,
+        previous=previous,
+        diff=queries.diff_versions(previous, found),
+        in_effect=in_effect,
+        today=today(),
+    )
