@@ -1,7 +1,7 @@
 """Interface language: Chinese by default, English on request, remembered in a cookie."""
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 
 LANGUAGES = ("zh", "en")
@@ -10,7 +10,9 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """`?lang=` wins, then the cookie, then Chinese."""
+    """`?lang=` wins, then the cookie, then Chinese (also outside requests, e.g. the CLI)."""
+    if not has_request_context():
+        return LANGUAGES[0]
     for candidate in (request.args.get("lang"), request.cookies.get(COOKIE)):
         if candidate in LANGUAGES:
             return candidate

@@ -19,5 +19,6 @@ ensure_venv() {
     echo "$want" > "$stamp"
   fi
   # Compiled translations are build output (not in git): compile when a .po is newer.
-  .venv/bin/pybabel compile -q -f -d translations 2>/dev/null || .venv/bin/pybabel compile -f -d translations
+  local out
+  out=$(.venv/bin/pybabel compile -f -d translations 2>&1) || { echo "$out" >&2; return 1; }
 }
