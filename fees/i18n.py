@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 LANGUAGES = ("zh", "en")
 COOKIE = "lang"
@@ -30,4 +30,7 @@ def remember_choice(response):
 def init_app(app) -> None:
     """Register Flask-Babel with our locale selector."""
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on the app context; requests that share one
+    # (the test client inside an app context) must still each choose their own.
+    app.before_request(refresh)
     app.after_request(remember_choice)

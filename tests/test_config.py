@@ -1,0 +1,35 @@
+"""Settings come from the environment with safe defaults, and unsafe ones are refused."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from fees.config import database_url
+from fees.services.base import Policy
+
+
+def test_database_url_defaults_to_sqlite_under_instance():
+    assert database_url(None, "/srv/instance") == "sqlite:////srv/instance/openportfees.db"
+    assert database_url("postgres://u@h/db", "/x") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql://u@h/db", "/x") == "postgresql+psycopg://u@h/db"
+
+
+def test_environment_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("FEES_NOTICE_DAYS", "45")
+    monkeypatch.setenv("FEES_NOTICE_POLICY", "enforce")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    app = create_app()
+    policy = Policy.from_config(app.config)
+    assert (policy.notice_days, policy.notice_policy, policy.timezone) == (45, "enforce", "Asia/Shanghai")
+
+
+@pytest.mark.parametrize("env", [
+    {"FEES_NOTICE_POLICY": "sometimes"},
+    {"FEES_ENV": "production"},  # with the development SECRET_KEY
+])
+def test_unsafe_settings_are_refused(monkeypatch, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError):
+        create_app()
