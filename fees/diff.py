@@ -55,11 +55,6 @@ def tiers_raise(old: list[dict], new: list[dict]) -> bool:
     return False
 
 
-def tiers_lower(old: list[dict], new: list[dict]) -> bool:
-    """True when, at some quantity, the new tiers charge a lower rate than the old."""
-    return tiers_raise(new, old)
-
-
 @dataclass(frozen=True)
 class ItemChange:
     """How one fee differs between two versions."""
@@ -72,14 +67,11 @@ class ItemChange:
     amount_change: Decimal | None = None
     amount_change_pct: Decimal | None = None
 
-    @property
-    def raises_charges(self) -> bool:
-        """A new fee, or a higher amount, minimum or tier rate: needs notice to shippers."""
-        if self.status == "added":
-            return True
+    def _moves(self, up: bool) -> bool:
+        """Does a price field move up (or, with up=False, down) from old to new?"""
         if self.status != "changed":
             return False
-        old, new = self.old, self.new
+        old, new = (self.old, self.new) if up else (self.new, self.old)
         if Decimal(new["amount"]) > Decimal(old["amount"]):
             return True
         old_min, new_min = _dec(old["min_amount"]), _dec(new["min_amount"])
@@ -88,19 +80,14 @@ class ItemChange:
         return tiers_raise(old["tiers"], new["tiers"])
 
     @property
+    def raises_charges(self) -> bool:
+        """A new fee, or a higher amount, minimum or tier rate: needs notice to shippers."""
+        return self.status == "added" or self._moves(up=True)
+
+    @property
     def lowers_charges(self) -> bool:
         """A removed fee, or a lower amount, minimum or tier rate."""
-        if self.status == "removed":
-            return True
-        if self.status != "changed":
-            return False
-        old, new = self.old, self.new
-        if Decimal(new["amount"]) < Decimal(old["amount"]):
-            return True
-        old_min, new_min = _dec(old["min_amount"]), _dec(new["min_amount"])
-        if old_min is not None and (new_min is None or new_min < old_min):
-            return True
-        return tiers_lower(old["tiers"], new["tiers"])
+        return self.status == "removed" or self._moves(up=False)
 
     @property
     def wording_only(self) -> bool:

@@ -77,7 +77,7 @@ def verify_log(session: Session) -> list[Problem]:
     problems: list[Problem] = []
     prev = GENESIS_HASH
     expected_seq = 1
-    entries = session.scalars(select(PublicationLogEntry).order_by(PublicationLogEntry.seq))
+    entries = session.scalars(select(PublicationLogEntry).order_by(PublicationLogEntry.seq)).all()
     for entry in entries:
         if entry.seq != expected_seq:
             problems.append(Problem(expected_seq, "entry missing from the sequence"))
@@ -101,10 +101,7 @@ def verify_log(session: Session) -> list[Problem]:
         .where(ScheduleVersion.status != "draft")
         .order_by(ScheduleVersion.id)
     )
-    logged = {
-        (e.version_id, e.action): e
-        for e in session.scalars(select(PublicationLogEntry))
-    }
+    logged = {(e.version_id, e.action): e for e in entries}
     for version in versions:
         entry = logged.get((version.id, "publish"))
         if entry is None:

@@ -60,6 +60,16 @@ def _validate(version: ScheduleVersion, effective_from: date, today: date,
         raise DomainError(_l("Some items are not valid; nothing was published."), errors=errors)
 
 
+def _lock_and_load(session: Session, version_id: int, actor: User | None):
+    """Take the publication lock, then read the version afresh (others may have just committed)."""
+    head = lock_log(session)
+    version = session.get(ScheduleVersion, version_id, populate_existing=True)
+    if version is None:
+        raise NotFound(_l("No such version."))
+    require_entity_writer(actor, version.schedule.entity)
+    return head, version
+
+
 def publish_version(
     session: Session,
     version_id: int,
@@ -84,11 +94,7 @@ def publish_version(
         raise DomainError(_l("Say what changed and why in the change note."),
                           errors=[FieldError("change_note", _l("This field is required."))])
     with unit_of_work(session):
-        head = lock_log(session)
-        version = session.get(ScheduleVersion, version_id, populate_existing=True)
-        if version is None:
-            raise NotFound(_l("No such draft."))
-        require_entity_writer(actor, version.schedule.entity)
+        head, version = _lock_and_load(session, version_id, actor)
         if version.status != "draft":
             raise Conflict(_l("This draft has already been published as version %(n)s.", n=version.number))
         session.refresh(version, ["items"])
@@ -142,11 +148,7 @@ def withdraw_version(
         raise DomainError(_l("Give the reason for the withdrawal."),
                           errors=[FieldError("reason", _l("This field is required."))])
     with unit_of_work(session):
-        head = lock_log(session)
-        version = session.get(ScheduleVersion, version_id, populate_existing=True)
-        if version is None:
-            raise NotFound(_l("No such version."))
-        require_entity_writer(actor, version.schedule.entity)
+        head, version = _lock_and_load(session, version_id, actor)
         if version.status != "published":
             raise Conflict(_l("Only a published version can be withdrawn."))
         if version.effective_from <= today:

@@ -123,7 +123,7 @@ def latest_publications(session: Session, limit: int = 10) -> list[PublicationLo
 
 
 def list_entities(session: Session, kind: str | None = None) -> list[ChargingEntity]:
-    """Every registered entity, optionally of one kind, by Chinese name."""
+    """Every registered entity, optionally of one kind, grouped by kind."""
     query = select(ChargingEntity).options(selectinload(ChargingEntity.port)).order_by(ChargingEntity.kind, ChargingEntity.slug)
     if kind:
         query = query.where(ChargingEntity.kind == kind)
