@@ -49,7 +49,7 @@ UNITS = {
     "per_kg": _l("per kg"),
     "per_vessel_call": _l("per vessel call"),
     "per_day": _l("per day"),
-    "percent_of_value": _l("% of value"),
+    "percent_of_value": _l("percent of value"),
 }
 
 CONTAINER_TYPES = {

@@ -32,9 +32,10 @@ def terminal(session):
 
 def test_home_lists_latest_publications(client, terminal):
     page = client.get("/").get_data(as_text=True)
-    assert "海沧示例码头" in page
-    assert page.index("版本 3") < page.index("版本 1") if "版本 3" in page else "Version 3" in page
-    assert '/entities/haicang-demo/schedules/container/versions/3' in page
+    assert "海沧示例码头" in page and "第 3 版" in page
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert english.index("Version 3") < english.index("Version 2") < english.index("Version 1")
+    assert "/entities/haicang-demo/schedules/container/versions/3" in page
 
 
 def test_entity_directory_and_kind_filter(client, terminal, session):
