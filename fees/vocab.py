@@ -105,3 +105,20 @@ LOG_ACTIONS = {
 def sql_in(values) -> str:
     """Render codes as a SQL IN list for CHECK constraints (codes are plain ASCII)."""
     return ", ".join(f"'{v}'" for v in values)
+
+ITEM_FIELDS = {
+    "code": _l("Fee code"),
+    "name_zh": _l("Chinese name"),
+    "name_en": _l("English name"),
+    "service": _l("Service content"),
+    "unit": _l("Unit"),
+    "container": _l("Container"),
+    "direction": _l("Direction"),
+    "cargo_class": _l("Cargo class"),
+    "amount": _l("Amount"),
+    "currency": _l("Currency"),
+    "min_amount": _l("Minimum"),
+    "tiers": _l("Tiers"),
+    "legal_basis": _l("Legal basis"),
+    "notes": _l("Notes"),
+}

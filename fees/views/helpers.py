@@ -33,6 +33,11 @@ def money(amount: Decimal | None, currency: str = "CNY") -> str:
     return format_currency(amount, currency)
 
 
+def signed_money(amount: Decimal, currency: str = "CNY") -> str:
+    """A change of amount with its sign: `+¥85.00`, `-¥50.00`."""
+    return ("+" if amount > 0 else "") + format_currency(amount, currency)
+
+
 def local_dt(value: datetime | None) -> str:
     """A UTC timestamp shown in port time with its offset (unambiguous)."""
     if value is None:
@@ -81,6 +86,7 @@ def lang_url(lang: str) -> str:
 def init_app(app) -> None:
     """Register filters, globals and the demo-data flag."""
     app.add_template_filter(money)
+    app.add_template_filter(signed_money)
     app.add_template_filter(local_dt)
     app.add_template_filter(iso_date)
     app.add_template_filter(long_date)
