@@ -380,7 +380,8 @@ def load_demo(session: Session, *, if_empty: bool = False, policy_config=None) -
     `policy_config` is a Flask config mapping (notice days, notice policy, time zone).
     Returns counts of what was loaded: entities, schedules, versions and fee items.
     Each service call commits on its own, so a failure part-way leaves what was
-    published before it (published history is never rolled back).
+    published before it (published history is never rolled back); the demo flag is
+    set before anything else so that such data is still labelled.
     """
     if if_empty and session.scalar(select(func.count()).select_from(ChargingEntity)):
         return None
@@ -388,6 +389,11 @@ def load_demo(session: Session, *, if_empty: bool = False, policy_config=None) -
     # Reading and planning first: a mistake in the data files stops the load before any write.
     data = read_demo()
     now = utcnow().replace(microsecond=0)
+    # Flag first: should a load stop part-way, what did land is still labelled illustrative.
+    setting = session.get(SiteSetting, "demo_data") or SiteSetting(key="demo_data")
+    setting.value = "1"
+    session.add(setting)
+    session.commit()
 
     _port(session)
     registry.load_catalog(session, CATALOG_PATH)
@@ -419,9 +425,4 @@ def load_demo(session: Session, *, if_empty: bool = False, policy_config=None) -
         latest_effective[key] = version.effective_from
         versions += 1
         items += len(plan.items)
-
-    setting = session.get(SiteSetting, "demo_data") or SiteSetting(key="demo_data")
-    setting.value = "1"
-    session.add(setting)
-    session.commit()
     return {"entities": len(entities), "schedules": len(schedules), "versions": versions, "items": items}
