@@ -24,18 +24,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Database, migrations, translations, CSRF and security headers."""
-    from fees import db, i18n, security
+    from fees import auth, db, i18n, security
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Public pages and error handlers."""
-    from fees.views import errors, helpers, public
+    from fees.views import admin, auth, errors, helpers, public, publish
 
-    app.register_blueprint(public.bp)
+    for blueprint in (public.bp, auth.bp, publish.bp, admin.bp):
+        app.register_blueprint(blueprint)
     errors.init_app(app)
     helpers.init_app(app)
 

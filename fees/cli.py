@@ -14,6 +14,8 @@ from fees.errors import DomainError
 catalog_cli = AppGroup("catalog", help="The standard fee catalogue.")
 demo_cli = AppGroup("demo", help="The illustrative demo data set.")
 log_cli = AppGroup("log", help="The hash-chained publication log.")
+users_cli = AppGroup("users", help="Accounts of publishers, regulators and admins.")
+tokens_cli = AppGroup("tokens", help="API tokens for publishers' systems.")
 
 DEFAULT_CATALOG = Path(__file__).resolve().parent / "data" / "fee-catalogue.csv"
 
@@ -56,6 +58,21 @@ def demo_load(if_empty: bool):
             f"Demo data loaded: {summary['entities']} entities, {summary['schedules']} schedules, "
             f"{summary['versions']} versions, {summary['items']} fee items."
         )
+        demo_credentials.callback()
+
+
+@demo_cli.command("credentials")
+def demo_credentials():
+    """Print the demo accounts' sign-in details (only while demo data is loaded)."""
+    from fees.demo import DEMO_ACCOUNTS
+    from fees.services.queries import setting
+
+    if setting(db.session, "demo_data") != "1":
+        return
+    click.echo("Demo accounts (illustrative data only):")
+    for account in DEMO_ACCOUNTS:
+        entity = f" ({account['entity']})" if account["entity"] else ""
+        click.echo(f"  {account['role']:<10} {account['email']:<26} password: {account['password']}{entity}")
 
 
 @log_cli.command("verify")
@@ -74,8 +91,49 @@ def log_verify():
     click.echo("OK: the publication log verifies.")
 
 
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["publisher", "regulator", "admin"]), required=True)
+@click.option("--entity", "entity_slug", help="The entity a publisher publishes for (its slug).")
+@click.option("--name", default="", help="The person's name.")
+def users_create(email: str, role: str, entity_slug: str | None, name: str):
+    """Create an account and print its generated password (shown once)."""
+    from fees.services.accounts import create_user, generate_password
+    from fees.services.registry import get_entity
+
+    password = generate_password()
+    try:
+        entity = get_entity(db.session, entity_slug) if entity_slug else None
+        user = create_user(db.session, email=email, password=password, role=role, entity=entity, name=name)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Created {user.role} {user.email}" + (f" for {entity.slug}" if entity else ""))
+    click.echo(f"Password: {password}")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, e.g. the system that uses it.")
+def tokens_create(email: str, name: str):
+    """Issue an API token for a publisher and print it (only its hash is stored)."""
+    from sqlalchemy import select
+
+    from fees.models import User
+    from fees.services.tokens import create_token
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        click.echo(f"Error: no account {email}", err=True)
+        sys.exit(1)
+    try:
+        token, row = create_token(db.session, user, name=name)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Token for {user.email} ({row.prefix}…), shown only this once:")
+    click.echo(token)
+
+
 def init_app(app) -> None:
     """Register the command groups."""
-    app.cli.add_command(catalog_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(log_cli)
+    for group in (catalog_cli, demo_cli, log_cli, users_cli, tokens_cli):
+        app.cli.add_command(group)

@@ -35,6 +35,7 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": env.get("FEES_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "MAX_CONTENT_LENGTH": int(env.get("FEES_MAX_UPLOAD_MB", "5")) * 1024 * 1024,
+        "FEES_SESSION_HOURS": int(env.get("FEES_SESSION_HOURS", "8")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }

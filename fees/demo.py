@@ -27,6 +27,7 @@ from stdnum.cn import uscc as uscc_check
 
 from fees.models import ChargingEntity, Port, SiteSetting
 from fees.services import drafts, publishing, registry
+from fees.services.accounts import create_user
 from fees.services.base import Policy
 from fees.services.queries import diff_versions, latest_published
 from fees.types import utcnow
@@ -44,6 +45,17 @@ PORT_NAME_EN = "Port of Xiamen"
 USCC_PREFIX = "91350200MA"
 # GB 32100-2015 characters: digits and capitals without I, O, S, V, Z.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+# Demo accounts: the passwords are public on purpose (README, ./run.sh); they exist
+# only in a database holding the illustrative data set, never in a real deployment.
+DEMO_ACCOUNTS = (
+    {"email": "publisher@demo.example", "password": "demo-publisher", "role": "publisher",
+     "entity": "haicang-demo-terminal", "name": "示例码头发布员 Demo publisher"},
+    {"email": "regulator@demo.example", "password": "demo-regulator", "role": "regulator",
+     "entity": None, "name": "示例监管人员 Demo regulator"},
+    {"email": "admin@demo.example", "password": "demo-admin-pass", "role": "admin",
+     "entity": None, "name": "示例管理员 Demo admin"},
+)
 
 UPCOMING_NOTICE_DAYS = 45
 # Historical versions are "published" at 10:00 Xiamen time on their publication day.
@@ -425,4 +437,8 @@ def load_demo(session: Session, *, if_empty: bool = False, policy_config=None) -
         latest_effective[key] = version.effective_from
         versions += 1
         items += len(plan.items)
+
+    for account in DEMO_ACCOUNTS:
+        create_user(session, email=account["email"], password=account["password"], role=account["role"],
+                    entity=entities.get(account["entity"]), name=account["name"])
     return {"entities": len(entities), "schedules": len(schedules), "versions": versions, "items": items}

@@ -12,6 +12,11 @@ from fees.services.base import Policy
 _serial = count(1)
 
 
+def next_serial() -> int:
+    """A number unique within the test run."""
+    return next(_serial)
+
+
 def valid_uscc(n: int) -> str:
     """A unified social credit code with a correct check character, unique per n."""
     body = f"91350200MA{n:06d}"[:16] + "0"

@@ -29,8 +29,22 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     entity: Mapped[ChargingEntity | None] = relationship()
+
+    # The attributes Flask-Login asks of a user object.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in or use tokens."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
 
 
 class ApiToken(Base):
@@ -62,3 +76,5 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int | None]
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the write came from: "web 203.0.113.7", "api token opf_ab12 …", "cli".
+    origin: Mapped[str] = mapped_column(String(120), default="", server_default="")

@@ -97,6 +97,11 @@ class ScheduleVersion(Base):
     withdraw_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Optimistic locking of drafts: every save bumps it, and SQLAlchemy's UPDATE checks it.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __mapper_args__ = {"version_id_col": revision}
 
     schedule: Mapped[FeeSchedule] = relationship(back_populates="versions")
     base_version: Mapped[ScheduleVersion | None] = relationship(remote_side=[id])

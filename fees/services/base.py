@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from fees.errors import Conflict, DomainError
 from fees.models import AuditEvent, ChargingEntity, User
@@ -37,6 +39,11 @@ class Policy:
         return moment.astimezone(ZoneInfo(self.timezone)).date()
 
 
+# Where the current writes come from, for the audit trail. The web layer sets it per
+# request ("web 203.0.113.7", "api token opf_ab12cd34 203.0.113.7"); the CLI leaves "cli".
+audit_origin: ContextVar[str] = ContextVar("audit_origin", default="cli")
+
+
 @contextmanager
 def unit_of_work(session: Session):
     """Commit what the block did, or roll all of it back and explain why."""
@@ -46,6 +53,12 @@ def unit_of_work(session: Session):
     except DomainError:
         session.rollback()
         raise
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(
+            _l("This draft was changed by someone else (or in another window) meanwhile; your change was not saved. Reload the draft and try again."),
+            code="stale_draft",
+        ) from exc
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(
@@ -74,16 +87,19 @@ def audit(session: Session, actor: User | None, action: str, obj, detail: dict |
             object_type=type(obj).__name__,
             object_id=getattr(obj, "id", None),
             detail=detail or {},
+            origin=audit_origin.get()[:120],
         )
     )
 
 
 def require_entity_writer(actor: User | None, entity: ChargingEntity) -> None:
-    """Only the entity's own publishers and admins change its schedules.
+    """Only the entity's own publishers edit, publish and withdraw its schedules.
 
-    `actor=None` is the operator at the command line (CLI, demo loader).
+    Regulators and admins oversee but never publish on an entity's behalf, so the
+    publication record always names the entity's own publisher. `actor=None` is the
+    operator at the command line (CLI, demo loader), recorded as such in the audit trail.
     """
-    if actor is None or actor.role == "admin":
+    if actor is None:
         return
     if actor.active and actor.role == "publisher" and actor.entity_id == entity.id:
         return

@@ -9,14 +9,18 @@ from sqlalchemy.orm import Session
 
 from fees.diff import item_key
 from fees.canonical import item_content
-from fees.errors import DomainError, FieldError, NotFound
+from fees.errors import Conflict, DomainError, FieldError, NotFound
 from fees.items import clean_item
 from fees.models import FeeItem, FeeSchedule, FeeTier, ScheduleVersion, User
 from fees.services.base import audit, require_entity_writer, unit_of_work
 from fees.services.queries import latest_published
+from fees.types import utcnow
 
 
-def _editable(session: Session, version_id: int, actor: User | None) -> ScheduleVersion:
+def _editable(session: Session, version_id: int, actor: User | None,
+              expected_revision: int | None = None) -> ScheduleVersion:
+    """The draft, if it exists, the actor may edit it, it is still a draft, and (when the
+    caller says which revision it edited) nobody saved it in between."""
     version = session.get(ScheduleVersion, version_id)
     if version is None:
         raise NotFound(_l("No such draft."))
@@ -27,7 +31,22 @@ def _editable(session: Session, version_id: int, actor: User | None) -> Schedule
                n=version.number),
             code="immutable",
         )
+    check_revision(version, expected_revision)
     return version
+
+
+def check_revision(version: ScheduleVersion, expected_revision: int | None) -> None:
+    """Refuse to overwrite a draft someone else saved since the caller loaded it."""
+    if expected_revision is not None and expected_revision != version.revision:
+        raise Conflict(
+            _l("This draft was changed by someone else (or in another window) meanwhile; your change was not saved. Reload the draft and try again."),
+            code="stale_draft",
+        )
+
+
+def _touch(version: ScheduleVersion) -> None:
+    """Mark the draft saved: its row is updated, so its revision moves on (and is checked)."""
+    version.updated_at = utcnow()
 
 
 def _new_item(clean: dict, position: int) -> FeeItem:
@@ -109,9 +128,10 @@ def _clean_from(item: FeeItem) -> dict:
     return values
 
 
-def add_item(session: Session, version_id: int, data: Mapping, actor: User | None = None) -> FeeItem:
+def add_item(session: Session, version_id: int, data: Mapping, actor: User | None = None,
+    expected_revision: int | None = None) -> FeeItem:
     """Add one item at the end of a draft."""
-    version = _editable(session, version_id, actor)
+    version = _editable(session, version_id, actor, expected_revision)
     clean, errors = clean_item(data, default_currency=version.schedule.currency)
     if errors:
         raise DomainError(_l("The item is not valid; nothing was saved."), errors=errors)
@@ -119,15 +139,16 @@ def add_item(session: Session, version_id: int, data: Mapping, actor: User | Non
     with unit_of_work(session):
         item = _new_item(clean, max((i.position for i in version.items), default=0) + 1)
         version.items.append(item)
+        _touch(version)
         session.flush()
         audit(session, actor, "draft.item.add", version, {"item": item.id, "code": item.code})
     return item
 
 
 def update_item(session: Session, version_id: int, item_id: int, data: Mapping,
-                actor: User | None = None) -> FeeItem:
+                actor: User | None = None, expected_revision: int | None = None) -> FeeItem:
     """Replace one draft item's fields (and tiers) with new values."""
-    version = _editable(session, version_id, actor)
+    version = _editable(session, version_id, actor, expected_revision)
     item = next((i for i in version.items if i.id == item_id), None)
     if item is None:
         raise NotFound(_l("No such item in this draft."))
@@ -143,26 +164,29 @@ def update_item(session: Session, version_id: int, item_id: int, data: Mapping,
         item.tiers.clear()
         session.flush()
         item.tiers = [FeeTier(position=n, **t) for n, t in enumerate(clean["tiers"], start=1)]
+        _touch(version)
         session.flush()
         audit(session, actor, "draft.item.update", version, {"item": item.id, "before": before})
     return item
 
 
-def remove_item(session: Session, version_id: int, item_id: int, actor: User | None = None) -> None:
+def remove_item(session: Session, version_id: int, item_id: int, actor: User | None = None,
+    expected_revision: int | None = None) -> None:
     """Delete one item from a draft."""
-    version = _editable(session, version_id, actor)
+    version = _editable(session, version_id, actor, expected_revision)
     item = next((i for i in version.items if i.id == item_id), None)
     if item is None:
         raise NotFound(_l("No such item in this draft."))
     with unit_of_work(session):
         version.items.remove(item)
+        _touch(version)
         audit(session, actor, "draft.item.remove", version, {"item": item_id, "code": item.code})
 
 
 def move_item(session: Session, version_id: int, item_id: int, new_index: int,
-              actor: User | None = None) -> None:
+              actor: User | None = None, expected_revision: int | None = None) -> None:
     """Move an item to another place (0-based) in the draft's order."""
-    version = _editable(session, version_id, actor)
+    version = _editable(session, version_id, actor, expected_revision)
     items = list(version.items)
     item = next((i for i in items if i.id == item_id), None)
     if item is None:
@@ -172,16 +196,27 @@ def move_item(session: Session, version_id: int, item_id: int, new_index: int,
     with unit_of_work(session):
         for n, it in enumerate(items, start=1):
             it.position = n
+        _touch(version)
         audit(session, actor, "draft.item.move", version, {"item": item_id, "to": new_index})
     session.expire(version, ["items"])
 
 
-def discard_draft(session: Session, version_id: int, actor: User | None = None) -> None:
+def discard_draft(session: Session, version_id: int, actor: User | None = None,
+    expected_revision: int | None = None) -> None:
     """Delete a draft and its items. Published versions cannot be discarded."""
-    version = _editable(session, version_id, actor)
+    version = _editable(session, version_id, actor, expected_revision)
     with unit_of_work(session):
         audit(session, actor, "draft.discard", version, {"schedule": version.schedule_id})
         session.delete(version)
+
+
+def get_draft(session: Session, version_id: int, actor: User | None) -> ScheduleVersion:
+    """A draft the actor may see and edit (publishers see only their own entity's drafts)."""
+    version = session.get(ScheduleVersion, version_id)
+    if version is None or not version.is_draft:
+        raise NotFound(_l("No such draft."))
+    require_entity_writer(actor, version.schedule.entity)
+    return version
 
 
 def drafts_of(session: Session, schedule_id: int) -> list[ScheduleVersion]:

@@ -14,6 +14,7 @@ from fees.items import clean_item
 from fees.canonical import item_content
 from fees.models import ScheduleVersion, User
 from fees.services.base import Policy, audit, require_entity_writer, unit_of_work
+from fees.services.drafts import check_revision
 from fees.services.ledger import append_entry, lock_log, version_hash
 from fees.services.queries import diff_versions, latest_published
 from fees.types import utcnow
@@ -79,6 +80,7 @@ def publish_version(
     actor: User | None = None,
     policy: Policy = Policy(),
     now: datetime | None = None,
+    expected_revision: int | None = None,
 ) -> ScheduleVersion:
     """Publish a draft: validate, number it, hash it and log it, all in one transaction.
 
@@ -87,6 +89,8 @@ def publish_version(
     draft started; or, with policy "enforce", an increase has too little notice (with
     "flag" it is published and marked short-notice for good). `now` is for loading
     historical data (the demo loader, tests); the web and API never pass it.
+    `expected_revision` is the draft revision the publisher reviewed: if the draft was
+    saved since, publishing is refused rather than publishing unseen changes.
     """
     now = (now or utcnow()).replace(microsecond=0)
     today = policy.local_date(now)
@@ -97,6 +101,7 @@ def publish_version(
         head, version = _lock_and_load(session, version_id, actor)
         if version.status != "draft":
             raise Conflict(_l("This draft has already been published as version %(n)s.", n=version.number))
+        check_revision(version, expected_revision)
         session.refresh(version, ["items"])
         latest = latest_published(session, version.schedule_id)
         if (latest.id if latest else None) != version.base_version_id:

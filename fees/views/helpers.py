@@ -4,13 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import current_app, request, url_for
+from flask import current_app, flash, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
+from flask_babel import gettext as _
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 
 from fees import vocab
 from fees.canonical import qty_str
 from fees.db import db
+from fees.errors import DomainError
 from fees.services.base import Policy
 from fees.services.queries import setting
 from fees.types import utcnow
@@ -24,6 +26,26 @@ def today() -> date:
 def policy() -> Policy:
     """The site policy from the app config."""
     return Policy.from_config(current_app.config)
+
+
+def attachment(data: bytes, media_type: str, filename: str):
+    """A file download response."""
+    response = current_app.response_class(data)
+    response.headers["Content-Type"] = media_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def show_errors(exc: DomainError, form=None) -> None:
+    """Put each field error on its field, the rest in a flash message."""
+    flash(str(exc.message), "error")
+    for err in exc.errors:
+        target = getattr(form, err.field, None) if form is not None else None
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(str(err.message))
+        else:
+            row = _("Row %(n)s", n=err.row) + ": " if err.row else ""
+            flash(f"{row}{err.field}: {err.message}", "error")
 
 
 def money(amount: Decimal | None, currency: str = "CNY") -> str:
@@ -57,7 +79,10 @@ def long_date(value: date | None) -> str:
 
 def bilingual(obj, field: str = "name") -> str:
     """The object's name in the reader's language, falling back to the other."""
-    zh, en = getattr(obj, f"{field}_zh", ""), getattr(obj, f"{field}_en", "")
+    if isinstance(obj, dict):
+        zh, en = obj.get(f"{field}_zh", ""), obj.get(f"{field}_en", "")
+    else:
+        zh, en = getattr(obj, f"{field}_zh", ""), getattr(obj, f"{field}_en", "")
     if str(get_locale()) == "en":
         return en or zh
     return zh or en

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from fees import tabular
 from fees.db import db
 from fees.services import queries, registry
-from fees.views.helpers import today
+from fees.views.helpers import attachment, today
 from fees.vocab import ENTITY_KINDS
 
 bp = Blueprint("public", __name__)
@@ -60,3 +61,15 @@ def version(slug: str, schedule_slug: str, number: int):
         in_effect=in_effect,
         today=today(),
     )
+
+
+@bp.get("/entities/<slug>/schedules/<schedule_slug>/versions/<int:number>/export.<fmt>")
+def export_version(slug: str, schedule_slug: str, number: int, fmt: str):
+    """A version's items in the import template's format (CSV or XLSX), for a round trip."""
+    if fmt not in tabular.MEDIA_TYPES:
+        abort(404)
+    schedule = registry.get_schedule(db.session, slug, schedule_slug)
+    found = queries.get_version(db.session, schedule, number)
+    lang = "en" if request.args.get("headers") == "en" else "zh"
+    data = tabular.export_items(queries.version_items(found), fmt=fmt, lang=lang)
+    return attachment(data, tabular.MEDIA_TYPES[fmt], f"{slug}-{schedule_slug}-v{number}-{lang}.{fmt}")
