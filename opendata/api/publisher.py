@@ -1,0 +1,1 @@
+"""Publisher API routes (being written)."""
