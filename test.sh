@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
+source scripts/browser.sh
 ensure_venv requirements.txt requirements-dev.txt
+ensure_browser
 exec .venv/bin/python -m pytest "$@"

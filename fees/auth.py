@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -44,7 +44,14 @@ def role_required(*roles: str):
 
 def _web_origin() -> None:
     """Every write made while serving this request is audited as coming from this address."""
-    audit_origin.set(f"web {request.remote_addr or '-'}")
+    g.audit_origin_token = audit_origin.set(f"web {request.remote_addr or '-'}")
+
+
+def _reset_origin(exc: BaseException | None) -> None:
+    """Leave the thread as the request found it (a worker thread serves many requests)."""
+    token = g.pop("audit_origin_token", None)
+    if token is not None:
+        audit_origin.reset(token)
 
 
 def init_app(app) -> None:
@@ -52,3 +59,4 @@ def init_app(app) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["FEES_SESSION_HOURS"])
     login_manager.init_app(app)
     app.before_request(_web_origin)
+    app.teardown_request(_reset_origin)
