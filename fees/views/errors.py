@@ -7,15 +7,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from fees.errors import DomainError, NotFound
-
-STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409}
+from fees.errors import Conflict, DomainError, NotFound
 HTTP_TITLES = {
     400: _l("Bad request"),
     403: _l("Forbidden"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     413: _l("The file is too large"),
+    415: _l("Unsupported media type"),
     429: _l("Too many requests"),
     500: _l("Internal server error"),
 }
@@ -26,10 +25,26 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_problem(status: int, title: str, detail: str = "", errors: list | None = None):
-    """An RFC 9457 problem document, or the HTML error page."""
+def status_of(exc: DomainError) -> int:
+    """404 not found, 409 conflict with the current state, 403 forbidden, else 422."""
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    return 403 if exc.code == "forbidden" else 422
+
+
+def render_problem(status: int, title: str, detail: str = "", errors: list | None = None,
+                   code: str | None = None):
+    """An RFC 9457 problem document, or the HTML error page.
+
+    `code` (e.g. "short_notice", "stale_draft", "import_encoding") is an extension
+    member so that programs can tell problems apart without parsing the title.
+    """
     if wants_json():
         body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        if code:
+            body["code"] = code
         if errors:
             body["errors"] = errors
         response = jsonify(body)
@@ -44,8 +59,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        status = 404 if isinstance(exc, NotFound) else STATUS.get(exc.code, 422)
-        return render_problem(status, str(exc.message), errors=[e.as_dict() for e in exc.errors])
+        return render_problem(status_of(exc), str(exc.message), errors=[e.as_dict() for e in exc.errors],
+                              code=exc.code)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
