@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,26 @@ def client(app):
 def runner(app):
     """A CLI runner."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def schedule(session):
+    """Haicang's container tariff, made through the services: the catalogue loaded and
+    version 1 in effect since 2022-03-01 with THC ¥850 (40HQ export) and tiered storage."""
+    from fees.cli import DEFAULT_CATALOG
+    from fees.services import registry
+    from tests import factories as f
+
+    registry.load_catalog(session, DEFAULT_CATALOG)
+    owner = f.entity(session, slug="haicang-demo", name_zh="海沧示例码头", name_en="Haicang Demo Terminal")
+    sched = f.schedule(session, owner)
+    f.publish(session, sched, [f.thc("850"), f.storage()], effective=date(2022, 3, 1), now=f.utc(2022, 1, 10))
+    return sched
+
+
+@pytest.fixture
+def publisher(session, schedule):
+    """Haicang's publisher account."""
+    from tests.web import make_user
+
+    return make_user(session, "publisher", entity=schedule.entity)

@@ -1,33 +1,17 @@
 """Publishers on the web: sign in, edit a draft, publish, withdraw, tokens; and who may not."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from fees.models import AuditEvent, ScheduleVersion
-from fees.cli import DEFAULT_CATALOG
-from fees.services import drafts, registry
-from fees.services.base import Policy
+from fees.services import drafts
 from fees.types import utcnow
 from fees.views.helpers import today
 from tests import factories as f
 from tests.web import PASSWORD, make_user, sign_in
-
-
-@pytest.fixture
-def schedule(session):
-    registry.load_catalog(session, DEFAULT_CATALOG)
-    owner = f.entity(session, slug="haicang-demo", name_zh="海沧示例码头")
-    sched = f.schedule(session, owner)
-    f.publish(session, sched, [f.thc("850"), f.storage()], effective=date(2022, 3, 1), now=f.utc(2022, 1, 10))
-    return sched
-
-
-@pytest.fixture
-def publisher(session, schedule):
-    return make_user(session, "publisher", entity=schedule.entity)
 
 
 @pytest.fixture

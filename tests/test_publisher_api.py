@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openapi_schema_validator import OAS31Validator
@@ -27,21 +27,6 @@ COUNTED = (ScheduleVersion, FeeItem, FeeTier, PublicationLogEntry, AuditEvent)
 
 
 # -- fixtures and helpers -------------------------------------------------------------
-
-@pytest.fixture
-def schedule(session):
-    """Haicang's container tariff with version 1 in effect since 2022: THC ¥850 and tiered storage."""
-    owner = f.entity(session, slug="haicang-demo", name_zh="海沧示例码头", name_en="Haicang Demo Terminal")
-    sched = f.schedule(session, owner)
-    f.publish(session, sched, [f.thc("850"), f.storage()], effective=date(2022, 3, 1), now=f.utc(2022, 1, 10))
-    return sched
-
-
-@pytest.fixture
-def publisher(session, schedule):
-    """Haicang's publisher."""
-    return make_user(session, "publisher", entity=schedule.entity)
-
 
 @pytest.fixture
 def token(session, publisher) -> str:

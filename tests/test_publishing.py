@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fees.canonical import GENESIS_HASH, entry_content, sha256_hex
 from fees.errors import Conflict, DomainError

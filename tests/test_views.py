@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from fees.models import SiteSetting
-from fees.services import publishing
 from fees.types import utcnow
 from fees.views.helpers import today
 from tests import factories as f
