@@ -35,10 +35,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Public pages and error handlers."""
     from fees.security import csrf
-    from fees.views import admin, auth, errors, helpers, public, publish
+    from fees.views import admin, assets, auth, compare, errors, estimate, helpers, public, publish, search
     from opendata import api
 
-    for blueprint in (public.bp, auth.bp, publish.bp, admin.bp, api.bp):
+    for blueprint in (public.bp, auth.bp, publish.bp, admin.bp, search.bp, compare.bp, estimate.bp,
+                      assets.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site request can carry one
     errors.init_app(app)

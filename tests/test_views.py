@@ -113,3 +113,9 @@ def test_templates_have_no_inline_script_or_style():
         assert not re.search(r"\sstyle=", text), template
         assert not re.search(r"\son[a-z]+=", text), template
         assert "<style" not in text, template
+
+
+def test_plotly_is_served_locally(client):
+    response = client.get("/assets/plotly.min.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert b"plotly.js v" in response.data[:200]

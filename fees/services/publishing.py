@@ -17,6 +17,7 @@ from fees.services.base import Policy, audit, require_entity_writer, unit_of_wor
 from fees.services.drafts import check_revision
 from fees.services.ledger import append_entry, lock_log, version_hash
 from fees.services.queries import diff_versions, latest_published
+from fees.signals import publication_logged
 from fees.types import utcnow
 
 
@@ -134,6 +135,7 @@ def publish_version(
         entry = append_entry(session, head, "publish", version, now)
         audit(session, actor, "version.publish", version,
               {"number": number, "log_seq": entry.seq, "short_notice": check.short_notice}, at=now)
+    publication_logged.send(session, seq=entry.seq)
     return version
 
 
@@ -169,4 +171,5 @@ def withdraw_version(
         session.flush()
         entry = append_entry(session, head, "withdraw", version, now)
         audit(session, actor, "version.withdraw", version, {"number": version.number, "log_seq": entry.seq}, at=now)
+    publication_logged.send(session, seq=entry.seq)
     return version
