@@ -24,12 +24,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Database, migrations, translations, CSRF and security headers."""
-    from fees import auth, db, i18n, security
+    from fees import auth, db, i18n, search, security
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    search.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
