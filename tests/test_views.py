@@ -119,3 +119,10 @@ def test_plotly_is_served_locally(client):
     response = client.get("/assets/plotly.min.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert b"plotly.js v" in response.data[:200]
+
+
+def test_plotly_styles_are_served_as_a_file(client):
+    response = client.get("/assets/plotly.css")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    assert ".js-plotly-plot .plotly .main-svg{position:absolute;" in response.get_data(as_text=True)
+    assert "/assets/plotly.css" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,48 @@
+"""Estimating a shipment: read the question, gather the day's items, price them.
+
+The page and the API both call `read_request` then `estimate_shipment`, so they take
+the same parameters, refuse the same mistakes (a DomainError, 422) and compute with the
+same pure functions (fees.estimate).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fees.errors import DomainError, FieldError
+from fees.estimate import Estimate, EstimateRequest, estimate, read_request
+from fees.models import Port
+from fees.services.market import catalog, items_in_effect
+
+__all__ = ["EstimateResult", "estimate_shipment", "ports", "read_request"]
+
+
+@dataclass(frozen=True)
+class EstimateResult:
+    """The question and its answer."""
+
+    request: EstimateRequest
+    estimate: Estimate
+
+
+def ports(session: Session) -> list[Port]:
+    """The ports to choose from, by UN/LOCODE."""
+    return list(session.scalars(select(Port).order_by(Port.locode)))
+
+
+def estimate_shipment(session: Session, request: EstimateRequest) -> EstimateResult:
+    """Price request.shipment with every entity's items in effect at the port on the day.
+
+    An unknown port is a bad parameter (422): the page exists, it was asked about a
+    port it does not know.
+    """
+    if session.scalar(select(Port.id).where(Port.locode == request.port)) is None:
+        raise DomainError(_l("Some parameters of the shipment are not valid."),
+                          errors=[FieldError("port", _l("No port with the code %(port)s is registered.",
+                                                        port=request.port))])
+    rows = items_in_effect(session, request.on, business_line=request.shipment.line, port=request.port)
+    names = {code: {"name_zh": e.name_zh, "name_en": e.name_en} for code, e in catalog(session).items()}
+    return EstimateResult(request, estimate(rows, request.shipment, names))
