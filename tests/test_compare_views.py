@@ -2,7 +2,6 @@
 through the services, the same numbers in the page, the chart, the JSON and the CSV."""
 from __future__ import annotations
 
-import copy
 import csv
 import html
 import io
@@ -12,14 +11,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from openapi_schema_validator import OAS31Validator
 
 from fees.cli import DEFAULT_CATALOG
 from fees.services import registry
 from fees.types import utcnow
 from fees.views.helpers import today
-from opendata.api.openapi import build_document
 from tests import factories as f
+from tests.schemas import conforms
 
 ON = "2025-06-01"
 VARIANT = "container=40HQ&direction=export&cargo_class=&unit=per_container"
@@ -78,24 +76,6 @@ def figure(text: str) -> dict:
     """The chart's plotly figure, as the page embeds it."""
     return json.loads(html.unescape(re.search(r'data-figure="([^"]*)"', text).group(1)))
 
-
-def conforms(body: dict, schema: str) -> None:
-    """Assert the answer matches its schema, refusing undocumented fields."""
-    components = copy.deepcopy(build_document()["components"])
-
-    def strict(node):
-        """Refuse undocumented properties in every object schema (in place)."""
-        if isinstance(node, dict):
-            if node.get("type") == "object" and "properties" in node:
-                node.setdefault("additionalProperties", False)
-            for value in node.values():
-                strict(value)
-        elif isinstance(node, list):
-            for value in node:
-                strict(value)
-
-    strict(components)
-    OAS31Validator({"$ref": f"#/components/schemas/{schema}", "components": components}).validate(body)
 
 
 def problem_fields(response, status: int = 422) -> list[str]:

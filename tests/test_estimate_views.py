@@ -3,7 +3,6 @@
 the calendar, shareable URLs, both languages and refused input."""
 from __future__ import annotations
 
-import copy
 import csv
 import html
 import io
@@ -14,13 +13,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from openapi_schema_validator import OAS31Validator
 
 from fees.cli import DEFAULT_CATALOG
 from fees.services import registry
 from fees.views.helpers import today
-from opendata.api.openapi import build_document
 from tests import factories as f
+from tests.schemas import conforms
 from tests.test_estimate import EXPECTED_TOTALS, MARKET, SHIPMENT_ARGS
 
 D = Decimal
@@ -79,23 +77,7 @@ def figures(body: str) -> list[dict]:
     return [json.loads(html.unescape(raw)) for raw in re.findall(r'data-figure="([^"]*)"', body)]
 
 
-STRICT = copy.deepcopy(build_document()["components"])
 
-
-def conforms(body, schema_name: str) -> None:
-    """Assert an answer matches its schema, refusing properties the document does not describe."""
-    def strict(schema):
-        """Refuse undocumented properties in every object schema (in place)."""
-        if isinstance(schema, dict):
-            if schema.get("type") == "object" and "properties" in schema:
-                schema.setdefault("additionalProperties", False)
-            for value in schema.values():
-                strict(value)
-        elif isinstance(schema, list):
-            for value in schema:
-                strict(value)
-    strict(STRICT)
-    OAS31Validator({"$ref": f"#/components/schemas/{schema_name}", "components": STRICT}).validate(body)
 
 
 # -- the page ----------------------------------------------------------------------------

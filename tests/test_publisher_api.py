@@ -2,7 +2,6 @@
 its exact problem+json and an unchanged database), and a document that matches the app."""
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
@@ -10,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 from sqlalchemy import func, select
 
@@ -19,6 +17,7 @@ from fees.services import accounts, drafts, tokens
 from fees.views.helpers import today
 from opendata.api.openapi import SECTIONS, build_document
 from tests import factories as f
+from tests.schemas import conforms
 from tests.web import make_user
 
 API = "/api/v1/publisher"
@@ -105,26 +104,9 @@ ZH_HEADER = ["收费代码", "收费项目", "计费单位", "箱型", "进出�
 
 # -- schemas of the document ----------------------------------------------------------
 
-def _strict(schema):
-    """Every object schema without its own rule refuses undocumented properties, so an
-    answer with a field the document does not describe fails the test."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "object" and "properties" in schema:
-            schema.setdefault("additionalProperties", False)
-        for value in schema.values():
-            _strict(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _strict(value)
-    return schema
 
 
-STRICT_COMPONENTS = _strict(copy.deepcopy(build_document()["components"]))
 
-
-def conforms(body, schema_name: str) -> None:
-    """Assert that an answer matches its schema in the OpenAPI document."""
-    OAS31Validator({"$ref": f"#/components/schemas/{schema_name}", "components": STRICT_COMPONENTS}).validate(body)
 
 
 # -- the whole flow -------------------------------------------------------------------

@@ -2,13 +2,11 @@
 refusals, the CSV's safety, and the OpenAPI description."""
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import re
 
 import pytest
-from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
 from fees import search
@@ -16,29 +14,13 @@ from fees.search import results
 from fees.search.index import SearchUnavailable
 from fees.types import utcnow
 from fees.views.helpers import today
-from opendata.api.openapi import build_document
 from tests import factories as f
+from tests.schemas import conforms
 
 API = "/api/v1/search"
 
 
-def _strict(schema):
-    """Objects refuse undocumented properties, so an answer with an undescribed field fails."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "object" and "properties" in schema:
-            schema.setdefault("additionalProperties", False)
-        for value in schema.values():
-            _strict(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _strict(value)
-    return schema
 
-
-def conforms(body, schema_name: str) -> None:
-    """Assert that an answer matches its schema in the OpenAPI document."""
-    components = _strict(copy.deepcopy(build_document()["components"]))
-    OAS31Validator({"$ref": f"#/components/schemas/{schema_name}", "components": components}).validate(body)
 
 
 @pytest.fixture
