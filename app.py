@@ -24,9 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Database, migrations, translations, CSRF and security headers."""
-    from fees import auth, db, i18n, search, security
+    from fees import auth, db, i18n, limits, search, security
 
     db.init_app(app)
+    limits.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     auth.init_app(app)
@@ -36,11 +37,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Public pages and error handlers."""
     from fees.security import csrf
-    from fees.views import admin, assets, auth, compare, errors, estimate, helpers, public, publish, search
+    from fees.views import (
+        admin, assets, auth, compare, errors, estimate, helpers, history, oversight, public, publish, reports, search,
+    )
     from opendata import api
 
     for blueprint in (public.bp, auth.bp, publish.bp, admin.bp, search.bp, compare.bp, estimate.bp,
-                      assets.bp, api.bp):
+                      history.bp, oversight.bp, reports.bp, assets.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site request can carry one
     errors.init_app(app)

@@ -3,6 +3,7 @@ from fees.models.reference import CatalogEntry, ChargingEntity, Port, SiteSettin
 from fees.models.schedules import FeeItem, FeeSchedule, FeeTier, ScheduleVersion
 from fees.models.ledger import LogHead, PublicationLogEntry
 from fees.models.accounts import ApiToken, AuditEvent, User
+from fees.models.reports import PublicReport
 
 __all__ = [
     "ApiToken",
@@ -14,6 +15,7 @@ __all__ = [
     "FeeTier",
     "LogHead",
     "Port",
+    "PublicReport",
     "PublicationLogEntry",
     "ScheduleVersion",
     "SiteSetting",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from opendata.api import compare, estimate, openapi, publisher, search  # noqa: E402,F401  (routes register on bp)
+from opendata.api import compare, estimate, log, openapi, publisher, search  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,1 @@
+"""The publication log as open data (being written)."""
