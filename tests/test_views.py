@@ -65,7 +65,7 @@ def test_version_page_shows_items_and_diff(client, terminal):
     assert terminal.versions[1].content_sha256 in page
     first = client.get("/entities/haicang-demo/schedules/container/versions/1?lang=en").get_data(as_text=True)
     assert "This is the first published version" in first
-    assert "This is not the version in effect today" in first
+    assert "This is not the version in effect on" in first
 
 
 def test_unknown_things_are_404_in_the_readers_language(client, terminal):

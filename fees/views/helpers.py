@@ -12,7 +12,8 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from fees import vocab
 from fees.canonical import qty_str
 from fees.db import db
-from fees.errors import DomainError
+from fees.errors import DomainError, FieldError
+from flask_babel import lazy_gettext as _l
 from fees.services.base import Policy
 from fees.services.queries import setting
 from fees.types import utcnow
@@ -21,6 +22,21 @@ from fees.types import utcnow
 def today() -> date:
     """Today's date at the port."""
     return Policy.from_config(current_app.config).local_date(utcnow())
+
+
+def requested_day() -> date:
+    """The day a page shows fees for: `?on=YYYY-MM-DD` (past or future), else today.
+
+    A malformed date is refused with a clear error rather than silently ignored.
+    """
+    raw = request.args.get("on", "").strip()
+    if not raw:
+        return today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(_l("%(value)s is not a date; use the format YYYY-MM-DD.", value=raw),
+                          errors=[FieldError("on", _l("Use the format YYYY-MM-DD."))]) from None
 
 
 def policy() -> Policy:
@@ -108,6 +124,23 @@ def lang_url(lang: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _as_of() -> date | None:
+    """The day a page is viewed as of, when `?on=` asks for another day than today."""
+    try:
+        day = requested_day()
+    except DomainError:
+        return None
+    return None if day == today() else day
+
+
+def today_url() -> str:
+    """This page without `?on=`: back to today."""
+    args = {k: v for k, v in request.args.items() if k != "on"}
+    if request.endpoint is None:
+        return url_for("public.index")
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app) -> None:
     """Register filters, globals and the demo-data flag."""
     app.add_template_filter(money)
@@ -120,6 +153,8 @@ def init_app(app) -> None:
     app.add_template_filter(qty_str, "qty")
     app.add_template_global(label)
     app.add_template_global(lang_url)
+    app.add_template_global(today_url)
+    app.add_template_global(today, "port_today")
     app.add_template_global(vocab, "vocab")
 
     @app.context_processor
@@ -129,4 +164,4 @@ def init_app(app) -> None:
         except SQLAlchemyError:  # the error page must render even with the database down
             db.session.rollback()
             demo = False
-        return {"locale": str(get_locale()), "demo_data": demo}
+        return {"locale": str(get_locale()), "demo_data": demo, "as_of": _as_of()}

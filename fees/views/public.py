@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from fees import tabular
 from fees.db import db
 from fees.services import queries, registry
-from fees.views.helpers import attachment, today
+from fees.views.helpers import attachment, requested_day
 from fees.vocab import ENTITY_KINDS
 
 bp = Blueprint("public", __name__)
@@ -39,9 +39,9 @@ def entities():
 def entity(slug: str):
     """An entity with each schedule's version in effect, upcoming and past versions."""
     found = registry.get_entity(db.session, slug)
-    on = today()
+    on = requested_day()
     timelines = [queries.schedule_timeline(db.session, s, on) for s in found.schedules]
-    return render_template("entity.html", entity=found, timelines=timelines, today=on)
+    return render_template("entity.html", entity=found, timelines=timelines, on=on)
 
 
 @bp.get("/entities/<slug>/schedules/<schedule_slug>/versions/<int:number>")
@@ -50,7 +50,8 @@ def version(slug: str, schedule_slug: str, number: int):
     schedule = registry.get_schedule(db.session, slug, schedule_slug)
     found = queries.get_version(db.session, schedule, number)
     previous = queries.previous_version(db.session, found)
-    in_effect = queries.version_in_effect(db.session, schedule.id, today())
+    on = requested_day()
+    in_effect = queries.version_in_effect(db.session, schedule.id, on)
     return render_template(
         "version.html",
         schedule=schedule,
@@ -59,7 +60,7 @@ def version(slug: str, schedule_slug: str, number: int):
         previous=previous,
         diff=queries.diff_versions(previous, found),
         in_effect=in_effect,
-        today=today(),
+        on=on,
     )
 
 
