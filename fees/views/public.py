@@ -5,7 +5,7 @@ from flask import Blueprint, abort, render_template, request
 
 from fees import tabular
 from fees.db import db
-from fees.services import queries, registry
+from fees.services import queries, registry, reports
 from fees.views.helpers import attachment, requested_day
 from fees.vocab import ENTITY_KINDS
 
@@ -41,7 +41,8 @@ def entity(slug: str):
     found = registry.get_entity(db.session, slug)
     on = requested_day()
     timelines = [queries.schedule_timeline(db.session, s, on) for s in found.schedules]
-    return render_template("entity.html", entity=found, timelines=timelines, on=on)
+    return render_template("entity.html", entity=found, timelines=timelines, on=on,
+                           reports=reports.accepted_reports(db.session, found.id))
 
 
 @bp.get("/entities/<slug>/schedules/<schedule_slug>/versions/<int:number>")
