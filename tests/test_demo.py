@@ -66,7 +66,11 @@ def test_demo_data_set_is_rich_and_consistent(session):
         numbers = [v.number for v in schedule.versions if v.status != "draft"]
         assert 2 <= len(numbers) <= 5, schedule.slug
         assert sorted(numbers) == list(range(1, len(numbers) + 1))
-    assert all(v.status == "published" for v in versions), "no drafts or withdrawals are left behind"
+    withdrawn = [v for v in versions if v.status == "withdrawn"]
+    assert len(withdrawn) == 1 and withdrawn[0].withdraw_reason, "one corrected typo, withdrawn with a reason"
+    assert all(v.status == "published" for v in versions if v not in withdrawn), "no drafts are left behind"
+    from fees.services.reports import report_counts
+    assert report_counts(session) == {"pending": 1, "accepted": 1, "rejected": 1}
 
     today = _today()
     upcoming = [v for v in versions if v.effective_from > today]
@@ -102,7 +106,7 @@ def test_demo_data_set_is_rich_and_consistent(session):
 
     assert any(v.short_notice for v in versions), "a few increases were published at short notice"
     assert verify_log(session) == []
-    assert _count(session, PublicationLogEntry) == len(versions)
+    assert _count(session, PublicationLogEntry) == len(versions) + 1  # the withdrawal is logged too
     assert setting(session, "demo_data") == "1"
 
     credit_codes = [e.uscc for e in entities]

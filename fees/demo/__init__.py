@@ -123,7 +123,55 @@ def load_demo(session: Session, *, if_empty: bool = False, policy_config=None) -
         versions += 1
         items += len(plan.items)
 
-    for account in DEMO_ACCOUNTS:
-        create_user(session, email=account["email"], password=account["password"], role=account["role"],
-                    entity=entities.get(account["entity"]), name=account["name"])
+    users = {
+        account["role"]: create_user(session, email=account["email"], password=account["password"],
+                                     role=account["role"], entity=entities.get(account["entity"]),
+                                     name=account["name"])
+        for account in DEMO_ACCOUNTS
+    }
+    withdrawn = _withdrawn_correction(session, schedules[("dongdu-demo-terminal", "container")], now, policy)
+    versions, items = versions + 1, items + len(withdrawn.items)
+    _public_reports(session, entities, users, now, policy)
     return {"entities": len(entities), "schedules": len(schedules), "versions": versions, "items": items}
+
+
+def _withdrawn_correction(session: Session, schedule, now: datetime, policy: Policy):
+    """An upcoming version published with a typing error and withdrawn the same day, as
+    happens in practice: history, feeds and the dashboard then show a withdrawal."""
+    latest = latest_published(session, schedule.id)
+    draft = drafts.create_draft(session, schedule)
+    wrong = draft.items[0]
+    drafts.update_item(session, draft.id, wrong.id, {
+        **{k: getattr(wrong, k) for k in ("code", "name_zh", "name_en", "service", "unit", "container", "direction",
+                                           "cargo_class", "currency", "legal_basis", "notes")},
+        "amount": str(wrong.amount * 10), "min_amount": wrong.min_amount,
+        "tiers": [{"from": t.from_qty, "to": t.to_qty, "amount": t.amount} for t in wrong.tiers],
+    })
+    version = publishing.publish_version(
+        session, draft.id, effective_from=max(latest.effective_from, policy.local_date(now)) + timedelta(days=50),
+        change_note="调整港口作业包干费（示例）", policy=policy, now=now)
+    return publishing.withdraw_version(session, version.id, reason="录入错误：金额多输入一位，撤回后重新公示（示例）",
+                                       policy=policy, now=now + timedelta(minutes=20))
+
+
+def _public_reports(session: Session, entities: dict, users: dict, now: datetime, policy: Policy) -> None:
+    """Three reports: one accepted and answered, one rejected, one waiting for review."""
+    from fees.services import reports
+
+    today = policy.local_date(now)
+    terminal = entities["haicang-demo-terminal"]
+    first = reports.submit_report(
+        session, entity=terminal, item_id=None, observed_on=today - timedelta(days=20),
+        description="提柜时被收取“加急操作费”300元，公示目录中没有这项收费。（示例）",
+        charged_amount="300", contact="shipper@example.com", today=today, now=now)
+    reports.moderate(session, first.id, decision="accept", note="已核实收费单据（示例）", actor=users["regulator"], now=now)
+    reports.respond(session, first.id, text="经核查系个别现场人员误收，已全额退还，并加强收费管理。（示例）",
+                    actor=users["publisher"], now=now)
+    second = reports.submit_report(
+        session, entity=entities["dongdu-demo-terminal"], item_id=None, observed_on=today - timedelta(days=12),
+        description="觉得堆存费太贵。（示例）", today=today, now=now)
+    reports.moderate(session, second.id, decision="reject", note="未指出与公示标准不符之处（示例）",
+                     actor=users["regulator"], now=now)
+    reports.submit_report(
+        session, entity=terminal, item_id=None, observed_on=today - timedelta(days=3),
+        description="查验吊柜费按两次收取，但只吊柜一次。（示例）", charged_amount="600", today=today, now=now)
