@@ -18,7 +18,13 @@ from flask import Response, stream_with_context
 from fees.tabular.values import neutralise
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+BOM_VALUES = {"": False, "false": False, "0": False, "no": False, "true": True, "1": True, "yes": True}
 MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def parse_bom(raw: str | None) -> bool | None:
+    """The `?bom=` flag of every CSV endpoint: True/False, or None when it is not a yes/no."""
+    return BOM_VALUES.get((raw or "").strip().lower())
 
 
 def safe_cell(value) -> str:

@@ -38,3 +38,11 @@ def test_response_headers(app):
         response = csv_response(["a"], [["1"]], "x.csv")
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
         assert response.headers["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_one_reading_of_the_bom_flag():
+    from opendata.csvout import parse_bom
+
+    assert [parse_bom(v) for v in ("true", "1", "YES", " yes ")] == [True] * 4
+    assert [parse_bom(v) for v in ("false", "0", "no", "", None)] == [False] * 5
+    assert parse_bom("maybe") is None

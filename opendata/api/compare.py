@@ -16,7 +16,7 @@ from fees.services import comparison
 from fees.tabular.values import format_tiers
 from fees.views.helpers import today
 from opendata.api import bp, openapi, openapi_compare
-from opendata.csvout import csv_response
+from opendata.csvout import csv_response, parse_bom
 
 openapi.SECTIONS.append(openapi_compare)
 
@@ -24,7 +24,6 @@ CSV_HEADER = ("rank", "entity", "entity_name_zh", "entity_name_en", "schedule", 
               "container", "direction", "cargo_class", "unit", "amount", "currency", "min_amount", "tiers",
               "difference_from_median", "difference_pct", "pricing_regime", "legal_basis", "version",
               "effective_from", "url")
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False, "": False}
 
 
 def _comparison(extra_errors: tuple[FieldError, ...] = ()) -> comparison.FeeComparison:
@@ -122,9 +121,9 @@ def compare_json():
 @bp.get("/compare.csv")
 def compare_csv():
     """The ranked items of /api/v1/compare as CSV; `?bom=true` adds a BOM for Excel."""
-    raw_bom = request.args.get("bom", "").strip().lower()
-    bad_bom = () if raw_bom in BOOLEANS else (FieldError("bom", _l("bom is true or false.")),)
+    bom = parse_bom(request.args.get("bom"))
+    bad_bom = () if bom is not None else (FieldError("bom", _l("bom is true or false.")),)
     found = _comparison(bad_bom)
     records = comparison_json(found)["items"]
     filename = f"compare-{found.entry.code}-{found.params.on.isoformat()}.csv"
-    return csv_response(CSV_HEADER, [csv_row(r, found) for r in records], filename, bom=BOOLEANS[raw_bom])
+    return csv_response(CSV_HEADER, [csv_row(r, found) for r in records], filename, bom=bom)

@@ -17,7 +17,7 @@ from fees.services import estimates
 from fees.services.estimates import EstimateResult
 from fees.views.helpers import today
 from opendata.api import bp, openapi, openapi_estimate
-from opendata.csvout import csv_response
+from opendata.csvout import csv_response, parse_bom
 
 openapi.SECTIONS.append(openapi_estimate)
 
@@ -25,7 +25,6 @@ CSV_HEADER = ("kind", "currency", "rank", "entity", "entity_name_zh", "entity_na
               "complete", "status", "code", "name_zh", "name_en", "container", "direction", "unit",
               "applies_to", "quantity", "measure", "measure_kind", "rate", "tiers", "computed", "min_amount",
               "minimum_applied", "line_total", "reason", "schedule", "version")
-TRUE = frozenset({"1", "true", "yes"})
 
 
 def exact_str(value: Decimal | None) -> str | None:
@@ -137,5 +136,5 @@ def estimate_csv():
     """The same, one CSV row per line; `?bom=true` for Excel."""
     result = _result()
     filename = f"estimate-{result.request.port}-{result.request.on.isoformat()}.csv"
-    bom = (request.args.get("bom") or "").strip().lower() in TRUE
+    bom = bool(parse_bom(request.args.get("bom")))
     return csv_response(CSV_HEADER, csv_rows(result), filename, bom=bom)

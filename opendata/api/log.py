@@ -24,7 +24,7 @@ from fees.limits import limiter
 from fees.services import logdata
 from fees.vocab import LOG_ACTIONS
 from opendata.api import bp, openapi, openapi_log
-from opendata.csvout import csv_response
+from opendata.csvout import csv_response, parse_bom
 
 if openapi_log not in openapi.SECTIONS:
     openapi.SECTIONS.append(openapi_log)
@@ -32,7 +32,6 @@ if openapi_log not in openapi.SECTIONS:
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
 JSONL_MEDIA_TYPE = "application/x-ndjson"
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False, "": False}
 # Verification re-hashes every published version: cheap for one reader, not for a flood.
 VERIFY_RATE = "12 per minute"
 
@@ -125,13 +124,13 @@ def log_csv():
     """Every entry (or every matching one) as CSV, streamed; ?bom=true for Excel."""
     errors: list[FieldError] = []
     filters = _filters(errors)
-    bom = request.args.get("bom", "").strip().lower()
-    if bom not in BOOLEANS:
+    bom = parse_bom(request.args.get("bom"))
+    if bom is None:
         errors.append(FieldError("bom", _l("bom is true or false.")))
     _raise_if(errors)
     rows = ([record[f] for f in logdata.RECORD_FIELDS]
             for record in map(logdata.entry_record, logdata.iter_entries(db.engine, filters)))
-    return csv_response(logdata.RECORD_FIELDS, rows, "publication-log.csv", bom=BOOLEANS[bom])
+    return csv_response(logdata.RECORD_FIELDS, rows, "publication-log.csv", bom=bom)
 
 
 @bp.get("/log/versions.jsonl")

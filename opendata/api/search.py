@@ -21,7 +21,7 @@ from fees.tabular.values import format_tiers
 from fees.views.errors import render_problem
 from fees.views.search import entity_url, item_url, read_args
 from opendata.api import bp, openapi, openapi_search
-from opendata.csvout import csv_response
+from opendata.csvout import csv_response, parse_bom
 
 if openapi_search not in openapi.SECTIONS:
     openapi.SECTIONS.append(openapi_search)
@@ -137,4 +137,4 @@ def search_csv():
     chosen = found.hits[offset:None if limit is None else offset + limit]
     rows = (csv_row(row) for row in results.all_item_rows(db.session, chosen))
     return csv_response(COLUMNS, rows, f"search-{args.on.isoformat()}.csv",
-                        bom=request.args.get("bom", "").lower() in ("true", "1"))
+                        bom=bool(parse_bom(request.args.get("bom"))))
