@@ -25,10 +25,10 @@ def lock_log(session: Session) -> LogHead:
     return head
 
 
-def version_hash(version: ScheduleVersion) -> str:
-    """SHA-256 of a published version's canonical content."""
+def version_document(version: ScheduleVersion) -> dict:
+    """A published or withdrawn version's canonical content (docs/PUBLICATION_LOG.md)."""
     schedule = version.schedule
-    return sha256_hex(version_content(
+    return version_content(
         entity_slug=schedule.entity.slug,
         entity_uscc=schedule.entity.uscc,
         schedule_slug=schedule.slug,
@@ -38,7 +38,12 @@ def version_hash(version: ScheduleVersion) -> str:
         published_at=version.published_at,
         change_note=version.change_note,
         items=[item_content(i) for i in version.items],
-    ))
+    )
+
+
+def version_hash(version: ScheduleVersion) -> str:
+    """SHA-256 of a published version's canonical content."""
+    return sha256_hex(version_document(version))
 
 
 def append_entry(session: Session, head: LogHead, action: str, version: ScheduleVersion,

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from fees import merkle
-from fees.canonical import canonical_bytes, entry_content, item_content, utc_str, version_content
+from fees.canonical import canonical_bytes, entry_content, utc_str
 from fees.errors import DomainError, FieldError, NotFound
 from fees.models import FeeItem, FeeSchedule, LogHead, PublicationLogEntry, ScheduleVersion
-from fees.services.ledger import verify_log
+from fees.services.ledger import verify_log, version_document
 
 RECORD_FIELDS = ("seq", "action", "recorded_at", "entity", "schedule", "version", "effective_from",
                  "content_sha256", "prev_hash", "entry_hash")
@@ -109,23 +109,6 @@ def last_seq(session: Session) -> int:
 
 
 # -- versions -------------------------------------------------------------------------
-
-def version_document(version: ScheduleVersion) -> dict:
-    """A published or withdrawn version's canonical content: fees.canonical.version_content
-    with the same arguments fees.services.ledger.version_hash gives it."""
-    schedule = version.schedule
-    return version_content(
-        entity_slug=schedule.entity.slug,
-        entity_uscc=schedule.entity.uscc,
-        schedule_slug=schedule.slug,
-        currency=schedule.currency,
-        number=version.number,
-        effective_from=version.effective_from,
-        published_at=version.published_at,
-        change_note=version.change_note,
-        items=[item_content(i) for i in version.items],
-    )
-
 
 def version_lines(engine: Engine, through: int | None = None) -> Iterator[bytes]:
     """The canonical bytes of every logged version, one per publish entry in seq order,

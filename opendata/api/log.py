@@ -11,9 +11,6 @@ scripts/verify_download.py checks a download without trusting this server.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
@@ -24,6 +21,7 @@ from fees.limits import limiter
 from fees.services import logdata
 from fees.vocab import LOG_ACTIONS
 from opendata.api import bp, openapi, openapi_log
+from opendata.pagination import decode_cursor, encode_cursor
 from opendata.csvout import csv_response, parse_bom
 
 if openapi_log not in openapi.SECTIONS:
@@ -38,21 +36,7 @@ VERIFY_RATE = "12 per minute"
 
 # -- reading parameters ---------------------------------------------------------------
 
-def encode_cursor(after: int) -> str:
-    """An opaque cursor for the page after entry `after`."""
-    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
 
-
-def decode_cursor(cursor: str) -> int:
-    """The seq a cursor stands for (ValueError if it is not one of ours)."""
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(cursor) from exc
-    after = data.get("after") if isinstance(data, dict) else None
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        raise ValueError(cursor)
-    return after
 
 
 def _whole(name: str, errors: list[FieldError], default: int | None = None, high: int | None = None) -> int | None:
@@ -94,7 +78,7 @@ def _after(errors: list[FieldError]) -> int:
     """Where the page starts: ?cursor= (from a `next` link) or ?after=<seq>."""
     if "cursor" in request.args:
         try:
-            return decode_cursor(request.args["cursor"])
+            return decode_cursor(request.args["cursor"], "after")
         except ValueError:
             errors.append(FieldError("cursor", _l("Use the cursor of a `next` link as it is.")))
             return 0
@@ -115,7 +99,7 @@ def log_entries():
     following = None
     if more:
         query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("cursor", "after")}
-        following = url_for("api.log_entries", **query, cursor=encode_cursor(entries[-1].seq))
+        following = url_for("api.log_entries", **query, cursor=encode_cursor("after", entries[-1].seq))
     return jsonify({"items": [logdata.entry_record(e) for e in entries], "next": following})
 
 

@@ -6,9 +6,6 @@ otherwise. Money is an exact decimal string with its currency.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
@@ -21,6 +18,7 @@ from fees.tabular.values import format_tiers
 from fees.views.errors import render_problem
 from fees.views.search import entity_url, item_url, read_args
 from opendata.api import bp, openapi, openapi_search
+from opendata.pagination import decode_cursor, encode_cursor
 from opendata.csvout import csv_response, parse_bom
 
 if openapi_search not in openapi.SECTIONS:
@@ -34,21 +32,7 @@ COLUMNS = ("entity", "entity_name_zh", "entity_name_en", "entity_kind", "port", 
            "legal_basis", "notes", "pricing_regime", "url")
 
 
-def encode_cursor(offset: int) -> str:
-    """An opaque cursor for the page starting at `offset`."""
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode().rstrip("=")
 
-
-def decode_cursor(cursor: str) -> int:
-    """The offset a cursor stands for (ValueError if it is not one of ours)."""
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(cursor) from exc
-    offset = data.get("offset") if isinstance(data, dict) else None
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise ValueError(cursor)
-    return offset
 
 
 def _read(default_limit: int | None):
@@ -66,7 +50,7 @@ def _read(default_limit: int | None):
     offset = 0
     if request.args.get("cursor"):
         try:
-            offset = decode_cursor(request.args["cursor"])
+            offset = decode_cursor(request.args["cursor"], "offset")
         except ValueError:
             errors.append(FieldError("cursor", _l("Use the cursor of a `next` link as it is.")))
     if errors:
@@ -107,7 +91,7 @@ def search():
     following = None
     if offset + limit < found.total:
         query = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "cursor"}
-        following = url_for("api.search", **query, cursor=encode_cursor(offset + limit))
+        following = url_for("api.search", **query, cursor=encode_cursor("offset", offset + limit))
     return jsonify({
         "query": args.text,
         "on": args.on.isoformat(),
