@@ -16,6 +16,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from fees.canonical import qty_str
+from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.vocab import CONTAINER_TYPES
 
@@ -38,7 +39,6 @@ LIMITS = {"containers": 10_000, "days": 365, "bills": 10_000, "declarations": 10
           "warehouse_days": 365}
 
 LOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WHOLE_RE = re.compile(r"^\d{1,12}$")
 DECIMAL_RE = re.compile(r"^\d{1,12}(?:\.\d{1,3})?$")
 # Anything shaped like a container type (or its inspected_ twin), known or not.
@@ -161,22 +161,6 @@ def _flag(args: Mapping, name: str, errors: list[FieldError]) -> bool:
     return False
 
 
-def _on(args: Mapping, default_on: date, errors: list[FieldError]) -> date:
-    """The day whose fees apply (default: today at the port)."""
-    raw = _raw(args, "on")
-    if not raw:
-        return default_on
-    try:
-        return date.fromisoformat(raw) if DATE_RE.match(raw) else _bad_date(errors)
-    except ValueError:
-        return _bad_date(errors)
-
-
-def _bad_date(errors: list[FieldError]) -> None:
-    """Record an unreadable `on`."""
-    errors.append(FieldError("on", _l("A date as YYYY-MM-DD is required.")))
-
-
 def _unknown_containers(args: Mapping, errors: list[FieldError]) -> None:
     """A parameter shaped like a container type that is not one is a mistake, not noise."""
     for name in args:
@@ -251,7 +235,7 @@ def read_request(args: Mapping, default_on: date) -> EstimateRequest:
     port = _raw(args, "port").upper() or DEFAULT_PORT
     if not LOCODE_RE.match(port):
         errors.append(FieldError("port", _l("A port is a five-letter UN/LOCODE, such as CNXMN.")))
-    on = _on(args, default_on, errors) or default_on
+    on = day_param(args, "on", default_on, errors)
     line = _choice(args, "line", LINES, errors)
     direction = _choice(args, "direction", DIRECTIONS, errors)
     _unknown_containers(args, errors)

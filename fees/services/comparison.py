@@ -21,12 +21,12 @@ from fees.compare import (
     resolve_variant,
     variants_available,
 )
+from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import CatalogEntry
 from fees.services.market import catalog, items_in_effect
 from fees.vocab import CARGO_CLASSES, CONTAINER_TYPES, DIRECTIONS, UNITS
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 # Which values each variant parameter takes. Container and cargo class may be empty
@@ -76,16 +76,7 @@ def read_params(args: Mapping, default_on: date) -> CompareParams:
     code = (args.get("code") or "").strip().upper() or None
     if code is not None and not CODE_RE.match(code):
         errors.append(FieldError("code", _l("A fee code is letters, digits and _, such as THC.")))
-    on = default_on
-    raw_on = (args.get("on") or "").strip()
-    if raw_on:
-        try:
-            on = date.fromisoformat(raw_on) if DATE_RE.match(raw_on) else None
-        except ValueError:
-            on = None
-        if on is None:
-            errors.append(FieldError("on", _l("A date as YYYY-MM-DD is required.")))
-            on = default_on
+    on = day_param(args, "on", default_on, errors)
     given = {name: _variant_field(args, name, errors) for name in VARIANT_FIELDS}
     currency = (args.get("currency") or "").strip().upper() or None
     if currency is not None and not CURRENCY_RE.match(currency):

@@ -7,7 +7,6 @@ personal data (PUBLIC_TABLES).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fees import oversight as figures
 from fees.canonical import item_content
+from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import (
     ChargingEntity,
@@ -31,7 +31,6 @@ from fees.models import (
 )
 from fees.services.market import catalog, items_in_effect
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DEFAULT_STALE_DAYS = 365
 MAX_STALE_DAYS = 3650
 
@@ -82,15 +81,7 @@ def read_params(args: Mapping, default_on: date) -> tuple[date, int]:
     """`on` (YYYY-MM-DD, default `default_on`) and `stale_days` (1–3650, default 365) from
     query parameters, or a DomainError (422) naming each bad one."""
     errors: list[FieldError] = []
-    on, stale_days = default_on, DEFAULT_STALE_DAYS
-    raw_on = (args.get("on") or "").strip()
-    if raw_on:
-        try:
-            on = date.fromisoformat(raw_on) if DATE_RE.match(raw_on) else None
-        except ValueError:
-            on = None
-        if on is None:
-            errors.append(FieldError("on", _l("A date as YYYY-MM-DD is required.")))
+    on, stale_days = day_param(args, "on", default_on, errors), DEFAULT_STALE_DAYS
     raw_days = (args.get("stale_days") or "").strip()
     if raw_days:
         stale_days = int(raw_days) if raw_days.isdigit() else 0

@@ -13,6 +13,7 @@ from fees import vocab
 from fees.canonical import qty_str
 from fees.db import db
 from fees.errors import DomainError, FieldError
+from fees.params import parse_day
 from flask_babel import lazy_gettext as _l
 from fees.services.base import Policy
 from fees.services.queries import setting
@@ -29,13 +30,11 @@ def requested_day() -> date:
 
     A malformed date is refused with a clear error rather than silently ignored.
     """
-    raw = request.args.get("on", "").strip()
-    if not raw:
-        return today()
+    raw = request.args.get("on", "")
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw) or today()
     except ValueError:
-        raise DomainError(_l("%(value)s is not a date; use the format YYYY-MM-DD.", value=raw),
+        raise DomainError(_l("%(value)s is not a date; use the format YYYY-MM-DD.", value=raw.strip()),
                           errors=[FieldError("on", _l("Use the format YYYY-MM-DD."))]) from None
 
 

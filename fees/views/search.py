@@ -5,7 +5,6 @@ twins (opendata/api/search.py) read the same parameters through `read_args`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fees.db import db
+from fees.params import day_param
 from fees.errors import FieldError
 from fees.models import Port
 from fees.search import results
@@ -25,7 +25,6 @@ bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_QUERY = 200
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The values each facet accepts; ports are whatever UN/LOCODEs exist.
 FACET_VALUES = {
     "kind": set(ENTITY_KINDS),
@@ -48,15 +47,7 @@ def read_args(args) -> tuple[SearchArgs, list[FieldError]]:
     """q, on and the facets from a query string; problems as field errors (the page shows
     them and carries on with the rest, the API refuses the request)."""
     errors: list[FieldError] = []
-    on = today()
-    raw_on = (args.get("on") or "").strip()
-    if raw_on:
-        try:
-            if not DATE_RE.match(raw_on):
-                raise ValueError(raw_on)
-            on = date.fromisoformat(raw_on)
-        except ValueError:
-            errors.append(FieldError("on", _l("A date as YYYY-MM-DD is required.")))
+    on = day_param(args, "on", today(), errors)
     filters = {}
     for facet in results.FACETS:
         chosen = [v.strip() for v in args.getlist(facet) if v.strip()]
