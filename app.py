@@ -40,10 +40,10 @@ def register_blueprints(app: Flask) -> None:
     from fees.views import (
         admin, assets, auth, compare, errors, estimate, helpers, history, oversight, public, publish, reports, search,
     )
-    from opendata import api
+    from opendata import api, apidocs, site
 
     for blueprint in (public.bp, auth.bp, publish.bp, admin.bp, search.bp, compare.bp, estimate.bp,
-                      history.bp, oversight.bp, reports.bp, assets.bp, api.bp):
+                      history.bp, oversight.bp, reports.bp, assets.bp, api.bp, site.bp, apidocs.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # bearer tokens, not cookies: no cross-site request can carry one
     errors.init_app(app)

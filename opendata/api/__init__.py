@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from opendata.api import compare, estimate, log, openapi, publisher, search  # noqa: E402,F401  (routes register on bp)
+from opendata.api import (  # noqa: E402,F401  (routes and hooks register on bp)
+    collections, compare, estimate, http, log, openapi, publisher, search,
+)
