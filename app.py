@@ -3,14 +3,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort
 
 from fees import config as fees_config
+
+MAX_ID = 2**31 - 1  # ids and numbers are 32-bit columns
+
+
+def no_row_beyond_32_bits(endpoint, values) -> None:
+    """`<int:…>` in any route: a number no 32-bit column can hold is no row at all (404),
+    not a database error on PostgreSQL. (A converter with `max` would make werkzeug answer
+    405 when another method shares the path.)"""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app; tests pass a dict that overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_value_preprocessor(no_row_beyond_32_bits)
     app.config.from_mapping(fees_config.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from fees.errors import FieldError
 from fees.rules import check_currency, check_money, check_quantity
-from fees.vocab import CARGO_CLASSES, CONTAINER_TYPES, DIRECTIONS, UNITS
+from fees.vocab import CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, UNITS
 
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+CODE_RE = re.compile(CODE_PATTERN)
 TEXT_LIMITS = {"name_zh": 200, "name_en": 200, "service": 4000, "legal_basis": 2000, "notes": 2000}
 
 

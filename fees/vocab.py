@@ -122,3 +122,9 @@ ITEM_FIELDS = {
     "legal_basis": _l("Legal basis"),
     "notes": _l("Notes"),
 }
+
+# Identifiers: one pattern each, used by the services, the API parameters, the OpenAPI
+# document and the data package alike.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # entities and schedules in URLs
+CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,39}$"  # fee codes (the catalogue's and an entity's own)
+LOCODE_PATTERN = r"^[A-Z]{2}[A-Z2-9]{3}$"  # UN/LOCODE of a port

@@ -28,11 +28,12 @@ from fees.vocab import (
     ENTITY_KINDS,
     LOG_ACTIONS,
     PRICING_REGIMES,
+    CODE_PATTERN,
+    LOCODE_PATTERN,
+    SLUG_PATTERN,
     UNITS,
 )
 
-SLUG_PATTERN = "^[a-z0-9][a-z0-9-]*$"
-CODE_PATTERN = "^[A-Z0-9_]+$"
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 CURRENCY_PATTERN = "^[A-Z]{3}$"
 
@@ -150,7 +151,7 @@ PORTS = Resource(
     fields=(
         Field("locode", "string", "联合国贸易和运输地点代码（UN/LOCODE），如 CNXMN 厦门。",
               "UN/LOCODE of the port, e.g. CNXMN for Xiamen.", required=True, unique=True,
-              pattern="^[A-Z]{2}[A-Z0-9]{3}$", example="CNXMN"),
+              pattern=LOCODE_PATTERN, example="CNXMN"),
         Field("name_zh", "string", NAME_ZH, "Name in Chinese.", required=True, example="厦门"),
         Field("name_en", "string", "英文名称。", "Name in English.", example="Xiamen"),
     ),
@@ -296,8 +297,9 @@ FEE_ITEMS = Resource(
         SCHEDULE,
         VERSION,
         EFFECTIVE_FROM,
-        Field("position", "integer", "在版本中的顺序，从 0 起。", "Order within the version, from 0.",
-              required=True, example="0"),
+        Field("position", "integer", "在版本中的排列顺序（数值只表示先后，可能不连续）。",
+              "Order within the version (the numbers only order the items; they may have gaps).",
+              required=True, example="1"),
         CODE,
         Field("name_zh", "string", "收费项目中文名称。", "The fee's name in Chinese.", required=True,
               example="码头操作费"),
@@ -333,7 +335,8 @@ FEE_TIERS = Resource(
     fields=(
         Field("item_id", "integer", "收费项目编号，见 fee_items 数据集。", "The fee item's id; see the fee_items data set.",
               required=True, example="905"),
-        Field("position", "integer", "阶梯顺序，从 0 起。", "Order of the tier, from 0.", required=True, example="0"),
+        Field("position", "integer", "阶梯的先后顺序（数值只表示先后）。",
+              "Order of the tier (the numbers only order the tiers).", required=True, example="1"),
         Field("from_qty", "number", "本阶梯起始数量（含）。", "First quantity of the tier (inclusive).",
               required=True, example="1"),
         Field("to_qty", "number", "本阶梯结束数量（含）；最后一个阶梯为空，表示不设上限。",

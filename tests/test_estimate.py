@@ -421,3 +421,14 @@ def test_the_other_lines_parameters_are_ignored():
     """A form that shows both lines can be submitted whole."""
     assert read_request({"20GP": "1", "kg": "lots"}, date(2025, 5, 1)).shipment.kg == 0
     assert read_request({"line": "ecommerce", "orders": "1", "20GP": "-5"}, date(2025, 5, 1)).shipment.orders == 1
+
+
+def test_strictly_the_other_lines_parameters_must_still_be_well_formed():
+    """The API's reading: `inspected_40HQ=true` is a mistake whichever line is asked for."""
+    with pytest.raises(DomainError) as caught:
+        read_request({"line": "ecommerce", "orders": "1", "inspected_40HQ": "true"}, date(2025, 5, 1), strict=True)
+    assert [e.field for e in caught.value.errors] == ["inspected_40HQ"]
+    with pytest.raises(DomainError) as caught:
+        read_request({"20GP": "1", "kg": "lots"}, date(2025, 5, 1), strict=True)
+    assert [e.field for e in caught.value.errors] == ["kg"]
+    assert read_request({"line": "ecommerce", "orders": "1", "20GP": ""}, date(2025, 5, 1), strict=True).shipment.orders == 1

@@ -114,9 +114,19 @@ def test_filters(client, history):
 @pytest.mark.parametrize("query, fields", [
     ("limit=0", ["limit"]), ("limit=10001", ["limit"]), ("limit=ten", ["limit"]), ("after=-1", ["after"]),
     ("cursor=not-ours", ["cursor"]), ("action=delete", ["action"]), ("after=x&limit=0", ["after", "limit"]),
+    ("entity=Not_A_Slug", ["entity"]), ("schedule=a--b&entity=-x", ["entity", "schedule"]),
 ])
 def test_bad_log_parameters(client, history, query, fields):
     problem(client.get(f"/api/v1/log?{query}"), 422, fields)
+
+
+def test_an_empty_optional_parameter_means_not_given(client, history):
+    everything = client.get("/api/v1/log").get_json()["items"]
+    assert client.get("/api/v1/log?schedule=&entity=&after=").get_json()["items"] == everything
+
+
+def test_a_number_beyond_32_bits_is_no_entry_not_a_database_error(client, history):
+    assert client.get(f"/api/v1/log/proof/{2**31}").status_code == 404
 
 
 def test_the_log_as_csv(client, history):

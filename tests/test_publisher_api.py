@@ -541,3 +541,12 @@ def test_sections_cannot_describe_the_same_path_twice():
 
     with pytest.raises(ValueError, match="described twice"):
         build_document([*SECTIONS, Twice])
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", f"/api/v1/publisher/drafts/{2**31}"), ("delete", f"/api/v1/publisher/drafts/{2**31}"),
+    ("post", f"/api/v1/publisher/drafts/{2**31}/publish"),
+])
+def test_an_id_beyond_32_bits_is_not_found_on_every_database(client, auth, method, path):
+    """PostgreSQL refuses such a number in an integer comparison; it must be a 404, not a 500."""
+    assert getattr(client, method)(path, headers=auth, json={}).status_code == 404

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from fees.canonical import qty_str
 from fees.params import day_param
 from fees.errors import DomainError, FieldError
-from fees.vocab import CONTAINER_TYPES
+from fees.vocab import CONTAINER_TYPES, LOCODE_PATTERN
 
 DEFAULT_PORT = "CNXMN"
 CONTAINERS = tuple(t for t in CONTAINER_TYPES if t)
@@ -38,7 +38,7 @@ LIMITS = {"containers": 10_000, "days": 365, "bills": 10_000, "declarations": 10
           "orders": 1_000_000, "parcels": 1_000_000, "kg": Decimal(10_000_000), "cbm": Decimal(100_000),
           "warehouse_days": 365}
 
-LOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+LOCODE_RE = re.compile(LOCODE_PATTERN)
 WHOLE_RE = re.compile(r"^\d{1,12}$")
 DECIMAL_RE = re.compile(r"^\d{1,12}(?:\.\d{1,3})?$")
 # Anything shaped like a container type (or its inspected_ twin), known or not.
@@ -219,17 +219,36 @@ def _ecommerce_shipment(args: Mapping, line: str, direction: str, errors: list[F
     return shipment
 
 
+def _other_line_well_formed(args: Mapping, line: str, errors: list[FieldError]) -> None:
+    """The other line's parameters are not used, but a malformed one is still refused, so
+    that whether a query is valid never depends on `line` alone."""
+    if line == "ecommerce":
+        for name in (*CONTAINERS, *(INSPECTED + t for t in CONTAINERS)):
+            _whole(args, name, LIMITS["containers"], errors)
+        for name in ("days", "bills", "declarations"):
+            _whole(args, name, LIMITS[name], errors)
+        for name in SERVICES:
+            _flag(args, name, errors)
+    else:
+        for name in ("orders", "parcels", "warehouse_days"):
+            _whole(args, name, LIMITS[name], errors)
+        for name in ("kg", "cbm"):
+            _decimal(args, name, LIMITS[name], errors)
+
+
 def describes_shipment(args: Mapping) -> bool:
     """Do the parameters say anything about a shipment? (A bare page, or one with only
     `lang`, `port` or `on`, shows the empty form rather than "give a container".)"""
     return any(name in SHIPMENT_PARAMS or CONTAINER_LIKE.match(name) for name in args)
 
 
-def read_request(args: Mapping, default_on: date) -> EstimateRequest:
+def read_request(args: Mapping, default_on: date, *, strict: bool = False) -> EstimateRequest:
     """The estimate question from query parameters (strings), or a DomainError (422).
 
     Unknown parameters are ignored (e.g. `lang`), except ones shaped like a container
-    type, which are refused so that a typo cannot silently drop containers.
+    type, which are refused so that a typo cannot silently drop containers. The page's
+    form shows both lines and is submitted whole, so the other line's fields are ignored;
+    `strict` (the API) refuses malformed ones too, as its description promises.
     """
     errors: list[FieldError] = []
     port = _raw(args, "port").upper() or DEFAULT_PORT
@@ -241,6 +260,8 @@ def read_request(args: Mapping, default_on: date) -> EstimateRequest:
     _unknown_containers(args, errors)
     read = _port_shipment if line == "port" else _ecommerce_shipment
     shipment = read(args, line, direction, errors)
+    if strict:
+        _other_line_well_formed(args, line, errors)
     if errors:
         raise DomainError(_l("Some parameters of the shipment are not valid."), errors=errors)
     return EstimateRequest(port, on, shipment)

@@ -25,9 +25,9 @@ from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import CatalogEntry
 from fees.services.market import catalog, items_in_effect
-from fees.vocab import CARGO_CLASSES, CONTAINER_TYPES, DIRECTIONS, UNITS
+from fees.vocab import CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, UNITS
 
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+CODE_RE = re.compile(CODE_PATTERN)
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 # Which values each variant parameter takes. Container and cargo class may be empty
 # ("any container", "any cargo" — real values of an item); direction and unit never are.

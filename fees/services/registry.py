@@ -13,11 +13,19 @@ from fees.errors import DomainError, FieldError, NotFound
 from fees.models import CatalogEntry, ChargingEntity, FeeSchedule, Port, User
 from fees.rules import check_currency, check_uscc
 from fees.services.base import audit, require_entity_writer, require_oversight, unit_of_work
-from fees.vocab import BUSINESS_LINES, ENTITY_KINDS, PRICING_REGIMES, UNITS
+from fees.vocab import (
+    BUSINESS_LINES,
+    CODE_PATTERN,
+    ENTITY_KINDS,
+    LOCODE_PATTERN,
+    PRICING_REGIMES,
+    SLUG_PATTERN,
+    UNITS,
+)
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LOCODE_RE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
-CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+SLUG_RE = re.compile(SLUG_PATTERN)
+LOCODE_RE = re.compile(LOCODE_PATTERN)
+CODE_RE = re.compile(CODE_PATTERN)
 
 
 def _check_slug(value: str, errors: list[FieldError], field: str = "slug") -> None:

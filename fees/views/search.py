@@ -57,7 +57,10 @@ def read_args(args) -> tuple[SearchArgs, list[FieldError]]:
             errors.append(FieldError(facet, _l("Unknown value %(value)s.", value=wrong[0])))
         if chosen:
             filters[facet] = [v for v in chosen if v not in wrong]
-    text = (args.get("q") or "").strip()[:MAX_QUERY]
+    text = (args.get("q") or "").strip()
+    if len(text) > MAX_QUERY:
+        errors.append(FieldError("q", _l("At most %(n)s characters.", n=MAX_QUERY)))
+        text = text[:MAX_QUERY]
     return SearchArgs(text, on, filters), errors
 
 

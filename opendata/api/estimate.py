@@ -122,7 +122,7 @@ def csv_rows(result: EstimateResult):
 
 def _result() -> EstimateResult:
     """The estimate the query string asks for (422 problem+json when it asks wrongly)."""
-    return estimates.estimate_shipment(db.session, estimates.read_request(request.args, today()))
+    return estimates.estimate_shipment(db.session, estimates.read_request(request.args, today(), strict=True))
 
 
 @bp.get("/estimate")

@@ -11,17 +11,19 @@ scripts/verify_download.py checks a download without trusting this server.
 """
 from __future__ import annotations
 
+import re
 
-from flask import Response, jsonify, request, stream_with_context, url_for
+
+from flask import Response, jsonify, request, stream_with_context
 from flask_babel import lazy_gettext as _l
 
 from fees.db import db
 from fees.errors import DomainError, FieldError
 from fees.limits import limiter
 from fees.services import logdata
-from fees.vocab import LOG_ACTIONS
+from fees.vocab import LOG_ACTIONS, SLUG_PATTERN
 from opendata.api import bp, openapi, openapi_log
-from opendata.pagination import decode_cursor, encode_cursor
+from opendata.pagination import decode_cursor, encode_cursor, page_response
 from opendata.csvout import csv_response, parse_bom
 
 if openapi_log not in openapi.SECTIONS:
@@ -69,9 +71,11 @@ def _filters(errors: list[FieldError]) -> logdata.LogFilter:
     if action is not None and action not in LOG_ACTIONS:
         errors.append(FieldError("action", _l("%(value)s is not accepted here. Accepted values: %(accepted)s.",
                                               value=action, accepted=", ".join(LOG_ACTIONS))))
-    return logdata.LogFilter(entity=request.args.get("entity", "").strip() or None,
-                             schedule=request.args.get("schedule", "").strip() or None,
-                             action=action)
+    slugs = {name: request.args.get(name, "").strip() or None for name in ("entity", "schedule")}
+    for name, value in slugs.items():
+        if value is not None and not (len(value) <= 64 and re.fullmatch(SLUG_PATTERN, value)):
+            errors.append(FieldError(name, _l("%(value)s is not a valid %(field)s.", value=value[:64], field=name)))
+    return logdata.LogFilter(entity=slugs["entity"], schedule=slugs["schedule"], action=action)
 
 
 def _after(errors: list[FieldError]) -> int:
@@ -96,11 +100,8 @@ def log_entries():
     limit = _whole("limit", errors, default=DEFAULT_LIMIT, high=MAX_LIMIT)
     _raise_if(errors)
     entries, more = logdata.entries_page(db.session, after=after, limit=limit, filters=filters)
-    following = None
-    if more:
-        query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("cursor", "after")}
-        following = url_for("api.log_entries", **query, cursor=encode_cursor("after", entries[-1].seq))
-    return jsonify({"items": [logdata.entry_record(e) for e in entries], "next": following})
+    cursor = encode_cursor("after", entries[-1].seq) if more else None
+    return page_response([logdata.entry_record(e) for e in entries], cursor)
 
 
 @bp.get("/log.csv")

@@ -6,6 +6,7 @@ docs/PUBLICATION_LOG.md; descriptions here point there rather than repeat it.
 """
 from __future__ import annotations
 
+from opendata.api.openapi_collections import LINK
 from opendata.api.openapi_publisher import CURRENCY, DATE, SLUG, TIMESTAMP, json_content, nullable, problems, ref
 
 HEX = {"type": "string", "pattern": r"^[0-9a-f]{64}$", "description": "SHA-256, 64 lowercase hex digits."}
@@ -24,8 +25,9 @@ TAGS = [{
 
 
 def _query(name: str, schema: dict, description: str, required: bool = False) -> dict:
-    """A query parameter."""
-    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+    """A query parameter; an optional one may be sent empty, which means not given."""
+    parameter = {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+    return parameter if required else parameter | {"allowEmptyValue": True}
 
 
 PARAMETERS = {
@@ -174,7 +176,8 @@ PATHS = {
                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000},
                        "Entries per page."),
             ],
-            "responses": {"200": {"description": "A page of the log.", "content": json_content(ref("LogPage"))},
+            "responses": {"200": {"description": "A page of the log.", "headers": {"Link": LINK},
+                                  "content": json_content(ref("LogPage"))},
                           **problems(422)},
         },
     },

@@ -8,7 +8,7 @@ accepts. Tests check that every route is described and every answer matches its 
 from __future__ import annotations
 
 from fees.diff import COMPARED_FIELDS, KEY_FIELDS
-from fees.vocab import BUSINESS_LINES, CARGO_CLASSES, CONTAINER_TYPES, DIRECTIONS, UNITS
+from fees.vocab import BUSINESS_LINES, CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, SLUG_PATTERN, UNITS
 
 
 def ref(name: str) -> dict:
@@ -50,8 +50,8 @@ QUANTITY = {"type": "string", "pattern": r"^\d+(\.\d{1,3})?$", "description": "E
 TIMESTAMP = {"type": "string", "format": "date-time", "description": "UTC, ISO 8601: YYYY-MM-DDTHH:MM:SSZ.",
              "examples": ["2025-03-01T02:00:00Z"]}
 DATE = {"type": "string", "format": "date", "examples": ["2025-04-01"]}
-SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}
-CODE = {"type": "string", "pattern": r"^[A-Z][A-Z0-9_]{0,39}$", "examples": ["THC"]}
+SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 64}
+CODE = {"type": "string", "pattern": CODE_PATTERN, "examples": ["THC"]}
 CURRENCY = {"type": "string", "pattern": r"^[A-Z]{3}$", "description": "ISO 4217.", "examples": ["CNY"]}
 
 ITEM_PROPERTIES = {
@@ -313,7 +313,7 @@ SCHEMAS = {
 
 _SCHEDULE_SLUG = {"name": "schedule_slug", "in": "path", "required": True, "schema": SLUG,
                   "description": "A schedule of the token's entity."}
-_DRAFT_ID = {"name": "draft_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_DRAFT_ID = {"name": "draft_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
 _LOCATION = {"Location": {"description": "Where the new resource is.", "schema": {"type": "string"}}}
 
 
@@ -387,7 +387,7 @@ PATHS = {
     },
     "/api/v1/publisher/versions/{schedule_slug}/{number}/withdraw": {
         "parameters": [_SCHEDULE_SLUG,
-                       {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                       {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}],
         "post": _operation(
             "withdrawVersion", "Withdraw an upcoming version",
             "Only before its effective date (422 once in effect); the withdrawal is logged.",
