@@ -38,6 +38,17 @@ def from_environment(instance_path: str) -> dict:
         "FEES_SESSION_HOURS": int(env.get("FEES_SESSION_HOURS", "8")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The public API (opendata/api/http.py) and the open data (opendata/package.py, bulk.py)
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
+        "API_CACHE_MAX_AGE": int(env.get("API_CACHE_MAX_AGE", "60")),
+        "OPENDATA_LICENSE": env.get("OPENDATA_LICENSE", "CC-BY-4.0"),
+        "OPENDATA_LICENSE_URL": env.get("OPENDATA_LICENSE_URL", ""),
+        "OPENDATA_PUBLISHER_NAME": env.get("OPENDATA_PUBLISHER_NAME", "Open Port Fees"),
+        "OPENDATA_PUBLISHER_URL": env.get("OPENDATA_PUBLISHER_URL", ""),
+        "OPENDATA_CONTACT_EMAIL": env.get("OPENDATA_CONTACT_EMAIL", ""),
+        "OPENDATA_BASE_URL": env.get("OPENDATA_BASE_URL", ""),
+        "OPENDATA_DIR": env.get("OPENDATA_DIR", ""),
+        "OPENDATA_RETRY_SECONDS": int(env.get("OPENDATA_RETRY_SECONDS", "60")),
     }
 
 

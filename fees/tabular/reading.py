@@ -152,6 +152,9 @@ def _decode(data: bytes) -> str:
     )
 
 
+MAX_CELL_CHARS = 131_072  # the csv module's own default
+
+
 def _delimiter(text: str) -> str:
     """The separator that splits the header row into the most known columns."""
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -165,6 +168,9 @@ def _delimiter(text: str) -> str:
 
 def _csv_records(text: str) -> Records:
     """CSV records numbered by record, as a spreadsheet numbers rows (not by line)."""
+    # The limit is process-wide state that other libraries raise (frictionless sets it to
+    # the maximum), so set ours each time: no real fee cell comes near 128 K characters.
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         yield from enumerate(reader, start=1)
