@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, request
 
-MAX_INT = 2**63 - 1  # beyond it SQLite cannot even bind the number
+MAX_INT = 2**31 - 1  # keys are 32-bit columns: PostgreSQL refuses a larger number in a comparison
 
 
 def encode_cursor(field: str, value) -> str:
@@ -38,7 +38,7 @@ def decode_cursor(cursor: str, field: str) -> int:
 
 
 def _whole(value) -> bool:
-    """A whole number a database integer column can be compared with (0 to 2⁶³−1)."""
+    """A whole number a database integer column can be compared with (0 to 2³¹−1)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
 
 

@@ -114,7 +114,7 @@ def test_filters(client, history):
 @pytest.mark.parametrize("query, fields", [
     ("limit=0", ["limit"]), ("limit=10001", ["limit"]), ("limit=ten", ["limit"]), ("after=-1", ["after"]),
     ("cursor=not-ours", ["cursor"]), ("action=delete", ["action"]), ("after=x&limit=0", ["after", "limit"]),
-    ("entity=Not_A_Slug", ["entity"]), ("schedule=a--b&entity=-x", ["entity", "schedule"]),
+    ("after=2147483648", ["after"]), ("entity=Not_A_Slug", ["entity"]), ("schedule=a--b&entity=-x", ["entity", "schedule"]),
 ])
 def test_bad_log_parameters(client, history, query, fields):
     problem(client.get(f"/api/v1/log?{query}"), 422, fields)
@@ -312,3 +312,8 @@ def test_the_tree_follows_tampering_with_an_entry(client, session, history):
         session.commit()
         after = client.get("/api/v1/log/tree").get_json()["root"]
     assert after != before
+
+
+def test_a_forged_cursor_beyond_32_bits_is_refused(client, history):
+    from opendata.pagination import encode_cursor
+    problem(client.get(f"/api/v1/log?cursor={encode_cursor('after', 2**31)}"), 422, ["cursor"])

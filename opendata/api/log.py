@@ -29,6 +29,7 @@ from opendata.csvout import csv_response, parse_bom
 if openapi_log not in openapi.SECTIONS:
     openapi.SECTIONS.append(openapi_log)
 
+MAX_SEQ = 2**31 - 1
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
 JSONL_MEDIA_TYPE = "application/x-ndjson"
@@ -46,12 +47,15 @@ def _whole(name: str, errors: list[FieldError], default: int | None = None, high
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    # Eighteen digits is beyond any log; the bound also keeps int() off absurdly long input.
-    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    # Sequence numbers are 32-bit columns (PostgreSQL refuses a larger number in a
+    # comparison); the length check keeps int() off absurdly long input.
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
+    if value is not None and value > MAX_SEQ:
+        value = None
     if high is None:
         if value is not None:
             return value
-        errors.append(FieldError(name, _l("Enter a whole number, 0 or more.")))
+        errors.append(FieldError(name, _l("A whole number from 0 to %(n)s.", n=MAX_SEQ)))
     elif value is not None and 1 <= value <= high:
         return value
     else:

@@ -10,8 +10,8 @@ from opendata.api.openapi_collections import LINK
 from opendata.api.openapi_publisher import CURRENCY, DATE, SLUG, TIMESTAMP, json_content, nullable, problems, ref
 
 HEX = {"type": "string", "pattern": r"^[0-9a-f]{64}$", "description": "SHA-256, 64 lowercase hex digits."}
-SEQ = {"type": "integer", "minimum": 1}
-SIZE = {"type": "integer", "minimum": 0}
+SEQ = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+SIZE = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 
 TAGS = [{
     "name": "log",
