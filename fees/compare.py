@@ -145,18 +145,21 @@ def rank_rows(rows: list[dict]) -> tuple[list[Ranked], Summary]:
     return ranked, summary
 
 
-def missing_entities(rows: list[dict], code: str, key: tuple[str, ...], business_line: str) -> list[dict]:
+def missing_entities(rows: list[dict], code: str, key: tuple[str, ...], business_line: str,
+                     schedules: list[dict] | None = None) -> list[dict]:
     """Entities that could be expected to publish this fee but publish no item with `key`.
 
-    Expected means: a schedule in effect in the code's business line (every published
-    version has items, so the rows show every such schedule), and a kind of entity that
-    publishes `code` in some variant (a towage company is not "missing" a THC). Entities
-    publishing the key in another currency are not missing: they publish it.
+    Expected means: a schedule in effect in the code's business line, and a kind of
+    entity that publishes `code` in some variant (a towage company is not "missing" a
+    THC). Entities publishing the key in another currency are not missing: they publish
+    it. `schedules` are the schedules in effect (rows with entity, names, kind and
+    business_line); without them the rows stand for them (every published version has
+    items, so all the items in effect show every such schedule).
     """
     kinds = {row["entity_kind"] for row in rows if row["code"] == code}
     publishing = {row["entity"] for row in rows if item_key(row) == key}
     missing: dict[str, dict] = {}
-    for row in rows:
+    for row in rows if schedules is None else schedules:
         if (row["business_line"] == business_line and row["entity_kind"] in kinds
                 and row["entity"] not in publishing):
             missing.setdefault(row["entity"], {
@@ -186,11 +189,13 @@ class Comparison:
 
 
 def compare(rows: list[dict], code: str, variant: dict, business_line: str,
-            currency: str | None = None) -> Comparison:
+            currency: str | None = None, schedules: list[dict] | None = None) -> Comparison:
     """Compare the item `code` + `variant` across the rows of one day.
 
     Rows in the comparison's currency (see pick_currency) are ranked; the number of items
     in each other currency is reported so that they can be compared on their own.
+    `rows` may be just the items with `code` when `schedules` (every schedule in effect)
+    is given for finding who is missing.
     """
     key = key_of(code, variant)
     matching = [row for row in rows if item_key(row) == key]
@@ -203,5 +208,5 @@ def compare(rows: list[dict], code: str, variant: dict, business_line: str,
         ranked=ranked,
         summary=summary,
         other_currencies=dict(sorted(others.items())),
-        missing=missing_entities(rows, code, key, business_line),
+        missing=missing_entities(rows, code, key, business_line, schedules),
     )

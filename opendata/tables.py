@@ -51,6 +51,7 @@ from fees.models import (
     ScheduleVersion,
 )
 from fees.services import logdata
+from fees.services.market import in_effect_on  # noqa: F401  (the collections filter with it)
 from fees.tabular.values import format_tiers
 from opendata.schema import CHANGES, FEE_ITEMS, PUBLICATION_LOG, Resource
 
@@ -76,26 +77,6 @@ JOINED: dict[str, tuple] = {
 
 
 # -- SQL building blocks ---------------------------------------------------------------
-
-def in_effect_on(day: date):
-    """SQL: the ScheduleVersion is its schedule's version in effect on `day`.
-
-    The rule of fees.services.market.versions_in_effect, as one clause: published, took
-    effect on or before the day, and no other published version of the schedule did so
-    later (a tie on the date goes to the higher number). Withdrawn versions never count.
-    An uncorrelated IN (…): the database finds the day's versions once, not per row.
-    """
-    current, later = aliased(ScheduleVersion), aliased(ScheduleVersion)
-    superseded = exists().where(
-        later.schedule_id == current.schedule_id,
-        later.status == "published",
-        later.effective_from <= day,
-        or_(later.effective_from > current.effective_from,
-            and_(later.effective_from == current.effective_from, later.number > current.number)),
-    )
-    return V.id.in_(select(current.id).where(current.status == "published", current.effective_from <= day,
-                                             ~superseded))
-
 
 def previous_published():
     """SQL, correlated to ScheduleVersion: the id and the number of the published version

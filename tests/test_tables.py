@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, select
 
 from fees.db import db
-from fees.models import FeeItem, ScheduleVersion
-from fees.services import drafts, market, publishing
+from fees.models import FeeItem, FeeSchedule, ScheduleVersion
+from fees.services import drafts, publishing, queries
 from opendata import tables
 from opendata.schema import (
     CHANGES,
@@ -189,8 +189,10 @@ def test_connection_or_session_read_the_same(world, app):
 
 @pytest.mark.parametrize("day", [date(2022, 2, 1), date(2022, 6, 1), date(2024, 1, 1), date(2099, 1, 1),
                                  date(2099, 3, 1), date(2099, 6, 1), date(2100, 1, 1)])
-def test_in_effect_on_agrees_with_the_market_rule(world, session, day):
-    expected = {found.version.id for found in market.versions_in_effect(session, day)}
+def test_in_effect_on_agrees_with_the_version_in_effect_of_each_schedule(world, session, day):
+    """The one-clause rule (fees.services.market.in_effect_on) against queries.version_in_effect."""
+    in_effect = (queries.version_in_effect(session, s.id, day) for s in session.scalars(select(FeeSchedule)))
+    expected = {version.id for version in in_effect if version is not None}
     assert set(session.scalars(select(ScheduleVersion.id).where(tables.in_effect_on(day)))) == expected
 
 

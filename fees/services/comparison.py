@@ -24,7 +24,7 @@ from fees.compare import (
 from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import CatalogEntry
-from fees.services.market import catalog, items_in_effect
+from fees.services.market import catalog, items_of, schedule_row, versions_in_effect
 from fees.vocab import CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, UNITS
 
 CODE_RE = re.compile(CODE_PATTERN)
@@ -120,7 +120,10 @@ def compare_fee(session: Session, params: CompareParams) -> FeeComparison:
     schedules); only "who is missing" looks at the code's own business line.
     """
     entry = catalogue_entry(session, params.code)
-    rows = items_in_effect(session, params.on)
+    # Only the code's items are read; the schedules in effect say who could be missing.
+    found = versions_in_effect(session, params.on)
+    rows = items_of(session, found, codes={entry.code})
+    schedules = [schedule_row(place) for place in found]
     variants = variants_available(rows, entry.code)
     if params.variant_complete:
         variant, filled_in = dict(params.given), False
@@ -128,7 +131,7 @@ def compare_fee(session: Session, params: CompareParams) -> FeeComparison:
         variant, filled_in = resolve_variant(variants, params.given), True
     result = None
     if variant is not None:
-        result = compare(rows, entry.code, variant, entry.business_line, params.currency)
+        result = compare(rows, entry.code, variant, entry.business_line, params.currency, schedules)
     return FeeComparison(entry, params, variants, variant, filled_in and variant is not None, result)
 
 

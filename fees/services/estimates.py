@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fees.errors import DomainError, FieldError
 from fees.estimate import Estimate, EstimateRequest, estimate, read_request
+from fees.estimate.rules import RULE_CODES
 from fees.models import Port
 from fees.services.market import catalog, items_in_effect
 
@@ -43,6 +44,9 @@ def estimate_shipment(session: Session, request: EstimateRequest) -> EstimateRes
         raise DomainError(_l("Some parameters of the shipment are not valid."),
                           errors=[FieldError("port", _l("No port with the code %(port)s is registered.",
                                                         port=request.port))])
-    rows = items_in_effect(session, request.on, business_line=request.shipment.line, port=request.port)
+    # Only the fees a shipment can incur are read: an entity publishing none of them has
+    # nothing to estimate.
+    rows = items_in_effect(session, request.on, codes=RULE_CODES, business_line=request.shipment.line,
+                           port=request.port)
     names = {code: {"name_zh": e.name_zh, "name_en": e.name_en} for code, e in catalog(session).items()}
     return EstimateResult(request, estimate(rows, request.shipment, names))
