@@ -1,6 +1,6 @@
 """The bulk files: every data set as CSV, datapackage.json, and dataset.zip holding them all.
 
-Built once per state of the public data (opendata.state), not per request, into the
+Built once per state of the public data (fees.services.state), not per request, into the
 instance folder (`OPENDATA_DIR`, default `instance/opendata/`):
 
     opendata/
@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from opendata.csvout import csv_lines
 from opendata.package import PackageMeta, csv_name, data_dictionary, package_descriptor, package_version, utc_iso
 from opendata.schema import RESOURCES, Resource
-from opendata.state import DataState, data_state
+from fees.services.state import DataState, data_state
 from opendata.tables import csv_row, iter_records
 
 try:  # POSIX: a lock every worker process sees

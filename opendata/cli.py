@@ -23,7 +23,7 @@ def build(force: bool):
     """Build the bulk files (CSV, datapackage.json, dataset.zip) if the public data changed."""
     from fees.db import db
     from opendata import bulk
-    from opendata.state import data_state
+    from fees.services.state import data_state
 
     store = bulk.store_for(current_app)
     if not store.meta.base_url:

@@ -24,7 +24,7 @@ from opendata import bulk, cli
 from opendata.linked import Links, dcat_catalog, discovery_text, schema_org_dataset
 from opendata.package import PackageMeta, csv_name, enum_values, package_descriptor, package_version, utc_iso
 from opendata.schema import BY_NAME, RESOURCES
-from opendata.state import data_state
+from fees.services.state import data_state
 
 bp = Blueprint("opendata", __name__)
 bp.cli.help = "The open data bulk files and their documentation."

@@ -24,6 +24,7 @@ from fees.compare import (
 from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import CatalogEntry
+from fees.services.cache import remembered
 from fees.services.market import catalog, items_of, schedule_row, versions_in_effect
 from fees.vocab import CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, UNITS
 
@@ -117,8 +118,15 @@ def compare_fee(session: Session, params: CompareParams) -> FeeComparison:
     """Compare params.code across every entity's items in effect on params.on.
 
     Items of every business line are ranked (an entity may publish the fee in any of its
-    schedules); only "who is missing" looks at the code's own business line.
+    schedules); only "who is missing" looks at the code's own business line. The answer
+    is remembered until the published data change (fees.services.cache).
     """
+    key = (params.code, params.on, tuple(sorted(params.given.items())), params.currency)
+    return remembered(session, "compare", key, lambda: _compare_fee(session, params))
+
+
+def _compare_fee(session: Session, params: CompareParams) -> FeeComparison:
+    """compare_fee, computed."""
     entry = catalogue_entry(session, params.code)
     # Only the code's items are read; the schedules in effect say who could be missing.
     found = versions_in_effect(session, params.on)

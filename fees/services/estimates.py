@@ -16,6 +16,7 @@ from fees.errors import DomainError, FieldError
 from fees.estimate import Estimate, EstimateRequest, estimate, read_request
 from fees.estimate.rules import RULE_CODES
 from fees.models import Port
+from fees.services.cache import remembered
 from fees.services.market import catalog, items_in_effect
 
 __all__ = ["EstimateResult", "estimate_shipment", "ports", "read_request"]
@@ -38,12 +39,19 @@ def estimate_shipment(session: Session, request: EstimateRequest) -> EstimateRes
     """Price request.shipment with every entity's items in effect at the port on the day.
 
     An unknown port is a bad parameter (422): the page exists, it was asked about a
-    port it does not know.
+    port it does not know. The answer is remembered until the published data change
+    (fees.services.cache).
     """
     if session.scalar(select(Port.id).where(Port.locode == request.port)) is None:
         raise DomainError(_l("Some parameters of the shipment are not valid."),
                           errors=[FieldError("port", _l("No port with the code %(port)s is registered.",
                                                         port=request.port))])
+    key = tuple(sorted(request.query().items()))
+    return remembered(session, "estimate", key, lambda: _estimate(session, request))
+
+
+def _estimate(session: Session, request: EstimateRequest) -> EstimateResult:
+    """estimate_shipment, computed."""
     # Only the fees a shipment can incur are read: an entity publishing none of them has
     # nothing to estimate.
     rows = items_in_effect(session, request.on, codes=RULE_CODES, business_line=request.shipment.line,

@@ -4,7 +4,7 @@
 Everything here hangs on the api blueprint, so HTML pages never see any of it.
 
 The public answers are functions of a few things only: the public data (whose state
-opendata.state reads with a handful of index lookups), the day at the port ("in effect
+fees.services.state reads with a handful of index lookups), the day at the port ("in effect
 today" changes at midnight without any write), the URL, and the reader's language. So
 the validators are computed from those, before the view runs and without reading a
 body: a client that already holds a big CSV gets `304 Not Modified` for the price of
@@ -37,7 +37,7 @@ from fees.limits import limiter
 from fees.types import utcnow
 from fees.views.helpers import today
 from opendata.api import bp, openapi, openapi_http
-from opendata.state import data_state
+from fees.services.state import data_state
 
 if openapi_http not in openapi.SECTIONS:
     openapi.SECTIONS.append(openapi_http)
