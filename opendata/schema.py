@@ -19,6 +19,7 @@ Vocabularies (`enum`) come from fees.vocab, so a new code there is a new allowed
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from fees.vocab import (
     BUSINESS_LINES,
@@ -85,7 +86,7 @@ class Resource:
     update_en: str = "Updated whenever a fee version is published or withdrawn."
     extra: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

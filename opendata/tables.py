@@ -171,29 +171,40 @@ def _queries() -> dict[str, tuple]:
 
 # -- values ----------------------------------------------------------------------------
 
-def _value(field, raw):
-    """A stored value as the open data write it (see the module docstring)."""
-    if raw is None:
-        return None
+def _converter(field):
+    """The function that turns a stored value of `field` into its open-data value."""
     if field.money:
-        return money_str(raw)
+        return money_str
     if field.type == "number":
-        return qty_str(raw)
+        return qty_str
     if field.type == "datetime":
-        return utc_str(raw)
+        return utc_str
     if field.type == "date":
-        return raw.isoformat()
+        return date.isoformat
     if field.type == "boolean":
-        return bool(raw)
+        return bool
     if field.type == "integer":
-        return int(raw)
-    return raw
+        return int
+    return None
 
 
-def _plain(resource: Resource, row) -> dict:
-    """A row of a labelled select as a record (fee items' tiers are filled in later)."""
-    mapping = row._mapping
-    return {f.name: _value(f, mapping[f.name]) if f.name in mapping else None for f in resource.fields}
+def _plain_rows(resource: Resource, rows) -> list[dict]:
+    """Rows of a labelled select as records (fee items' tiers are filled in later).
+
+    Per field, where the value sits in the row and how it converts are worked out once
+    per batch, not per cell: exports run this for every row there is."""
+    if not rows:
+        return []
+    positions = {name: i for i, name in enumerate(rows[0]._fields)}
+    plan = [(f.name, positions.get(f.name), _converter(f)) for f in resource.fields]
+    records = []
+    for row in rows:
+        record = {}
+        for name, at, convert in plan:
+            raw = None if at is None else row[at]
+            record[name] = raw if raw is None or convert is None else convert(raw)
+        records.append(record)
+    return records
 
 
 def tiers_of(connection, item_ids: Sequence[int]) -> dict[int, list[dict]]:
@@ -214,7 +225,7 @@ def _records(connection, resource: Resource, rows) -> list[dict]:
     """The records of one batch of rows."""
     if resource is PUBLICATION_LOG:
         return [logdata.entry_record(row) for row in rows]
-    records = [_plain(resource, row) for row in rows]
+    records = _plain_rows(resource, rows)
     if resource is FEE_ITEMS:
         tiers = tiers_of(connection, [r["id"] for r in records])
         for record in records:

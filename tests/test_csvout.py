@@ -5,7 +5,7 @@ import csv
 import io
 
 from fees.tabular.values import unneutralise
-from opendata.csvout import csv_lines, csv_response, safe_cell
+from opendata.csvout import CHUNK_CHARS, csv_lines, csv_response, safe_cell
 
 
 def test_formulas_are_neutralised_and_numbers_are_not():
@@ -21,16 +21,23 @@ def test_lines_are_rfc_4180_with_an_optional_bom():
     assert list(csv.reader(io.StringIO(text[1:]))) == [["code", "名称"], ["THC", '码头,"操作"费'], ["DOC", "单证\n费"]]
 
 
-def test_rows_are_streamed_one_at_a_time():
+def test_rows_are_streamed_in_pieces_without_reading_ahead():
+    """Memory stays flat: a piece goes out once it is about CHUNK_CHARS long, and rows
+    are read only as the pieces are taken."""
     produced = []
 
     def rows():
-        for n in range(3):
+        for n in range(100_000):
             produced.append(n)
-            yield [n]
+            yield [f"{n:09d}"]
 
-    lines = csv_lines(["n"], rows())
-    assert next(lines) == "n\r\n0\r\n" and produced == [0]
+    pieces = csv_lines(["n"], rows())
+    first = next(pieces)
+    assert CHUNK_CHARS <= len(first) < CHUNK_CHARS + 20
+    assert first.startswith("n\r\n000000000\r\n")
+    assert len(produced) == first.count("\r\n") - 1 < 100_000
+    rest = "".join(pieces)
+    assert len(produced) == 100_000 and (first + rest).count("\r\n") == 100_001
 
 
 def test_response_headers(app):

@@ -59,6 +59,9 @@ class Timeline:
 def schedule_timeline(session: Session, schedule: FeeSchedule, on: date) -> Timeline:
     """Split a schedule's published and withdrawn versions into in effect / upcoming / past."""
     current = version_in_effect(session, schedule.id, on)
+    if current is not None:  # its items are shown: their tiers in one query, not one per item
+        session.scalars(select(ScheduleVersion).where(ScheduleVersion.id == current.id)
+                        .options(selectinload(ScheduleVersion.items).selectinload(FeeItem.tiers))).all()
     versions = session.scalars(
         select(ScheduleVersion)
         .where(ScheduleVersion.schedule_id == schedule.id, ScheduleVersion.status != "draft")

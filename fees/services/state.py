@@ -39,7 +39,10 @@ def data_state(session: Session) -> DataState:
         select(
             select(LogHead.seq).where(LogHead.id == 1).scalar_subquery(),
             select(LogHead.entry_hash).where(LogHead.id == 1).scalar_subquery(),
-            select(func.max(PublicationLogEntry.recorded_at)).scalar_subquery(),
+            # The newest entry's time, by its key (a max() over the column would scan the log).
+            select(PublicationLogEntry.recorded_at)
+            .where(PublicationLogEntry.seq == select(LogHead.seq).where(LogHead.id == 1).scalar_subquery())
+            .scalar_subquery(),
             select(func.max(Port.id)).scalar_subquery(),
             select(func.max(ChargingEntity.id)).scalar_subquery(),
             select(func.max(ChargingEntity.created_at)).scalar_subquery(),
