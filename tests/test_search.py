@@ -161,6 +161,30 @@ def test_an_upcoming_version_is_found_on_its_day_and_a_withdrawal_removes_it(ses
     assert find(session, "THC").items[0]["superseded_on"] is None
 
 
+def test_a_publication_reindexes_only_the_versions_whose_dates_moved(session, schedule, searching, monkeypatch):
+    """Publishing version 3 moves the end of version 2 only: version 1's documents stay."""
+    find(session, "THC")  # builds the index (version 1)
+    publish_thc(session, schedule, "900", today())
+    asked = []
+    original = index.docs.item_documents
+
+    def spy(*args, numbers=None, **kwargs):
+        asked.append(numbers)
+        return original(*args, numbers=numbers, **kwargs)
+
+    monkeypatch.setattr(index.docs, "item_documents", spy)
+    publish_thc(session, schedule, "950", today() + timedelta(days=40))
+    assert asked == [{2, 3}]
+    with index.open_index().searcher() as searcher:
+        items = [f for f in searcher.all_stored_fields() if f.get("doctype") == "item"]
+    by_version = {}
+    for fields in items:
+        by_version.setdefault(int(fields["order"].split("/")[-2]), set()).add((fields["valid_from"], fields["valid_to"]))
+    assert sorted(by_version) == [1, 2, 3] and all(len(v) == 1 for v in by_version.values())
+    assert len(items) == len({f["id"] for f in items})  # no document twice
+    assert [r["amount"] for r in find(session, "THC", today() + timedelta(days=40)).items] == ["950.00"]
+
+
 def test_the_index_catches_up_after_a_restart(session, schedule, searching):
     """Publications made while no receiver listened are indexed by a new app instance on the
     same database and index folder, before its first search."""

@@ -80,10 +80,20 @@ def chinese_only(*texts: str) -> str:
     return "\n".join(run for text in texts for run in cjk_runs(text))
 
 
-def item_documents(schedule: FeeSchedule, regimes: dict[str, str], labels: Labels) -> Iterator[dict]:
-    """The documents of every item of every version of a schedule that is ever in effect."""
+def version_intervals(schedule: FeeSchedule) -> dict[int, tuple[int, int]]:
+    """Version number → (valid_from, valid_to) as the documents of its items store them."""
+    return {version.number: (day_number(start), day_number(end))
+            for version, start, end in validity_intervals(schedule.versions)}
+
+
+def item_documents(schedule: FeeSchedule, regimes: dict[str, str], labels: Labels,
+                   numbers: set[int] | None = None) -> Iterator[dict]:
+    """The documents of every item of every version of a schedule that is ever in effect
+    (of the versions with these numbers only, if given)."""
     entity = schedule.entity
     for version, start, end in validity_intervals(schedule.versions):
+        if numbers is not None and version.number not in numbers:
+            continue
         for item in version.items:
             catalogued = regimes.get(item.code)
             names = _join(item.name_zh, item.name_en)

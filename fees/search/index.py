@@ -204,13 +204,32 @@ def catch_up(session: Session, ix=None, *, wait: float = 0.0) -> int:
     return len(schedules)
 
 
+def _indexed_versions(searcher, schedule_id: int) -> dict[int, tuple[tuple[int, int], list[str]]]:
+    """Version number → (its indexed (valid_from, valid_to), the ids of its documents)."""
+    found: dict[int, tuple[tuple[int, int], list[str]]] = {}
+    for fields in searcher.documents(schedule_key=f"schedule:{schedule_id}"):
+        number = int(fields["order"].split("/")[-2])  # entity/schedule/<number>/<position>
+        found.setdefault(number, ((fields["valid_from"], fields["valid_to"]), []))[1].append(fields["id"])
+    return found
+
+
 def _reindex(session: Session, writer, schedule_ids: list[int], *, all_entities: bool) -> None:
     """Replace the documents of these schedules and of their entities (or of all entities)."""
     labels, regimes = docs.Labels.build(), docs.catalogue_regimes(session)
     schedules = docs.load_schedules(session, schedule_ids) if schedule_ids else []
+    with writer.searcher() as searcher:
+        indexed = {schedule.id: _indexed_versions(searcher, schedule.id) for schedule in schedules}
     for schedule in schedules:
-        writer.delete_by_term("schedule_key", f"schedule:{schedule.id}")
-        for document in docs.item_documents(schedule, regimes, labels):
+        # Only versions whose validity moved (or that are new, or no longer in effect
+        # ever) are replaced: a publication touches the new version and the one before
+        # it, not the schedule's whole history.
+        wanted, found = docs.version_intervals(schedule), indexed[schedule.id]
+        for number, (interval, ids) in found.items():
+            if wanted.get(number) != interval:
+                for doc_id in ids:
+                    writer.delete_by_term("id", doc_id)
+        fresh = {number for number, interval in wanted.items() if number not in found or found[number][0] != interval}
+        for document in docs.item_documents(schedule, regimes, labels, numbers=fresh):
             writer.add_document(**document)
     if all_entities:
         writer.delete_by_term("doctype", "entity")
