@@ -38,6 +38,7 @@ def from_environment(instance_path: str) -> dict:
         "FEES_SESSION_HOURS": int(env.get("FEES_SESSION_HOURS", "8")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "FEES_SEARCH_DIR": env.get("FEES_SEARCH_DIR", ""),  # empty: <instance>/search-index
         # The public API (opendata/api/http.py) and the open data (opendata/package.py, bulk.py)
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
         "API_CACHE_MAX_AGE": int(env.get("API_CACHE_MAX_AGE", "60")),

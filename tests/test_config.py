@@ -23,6 +23,17 @@ def test_environment_settings(monkeypatch, tmp_path):
     assert (policy.notice_days, policy.notice_policy, policy.timezone) == (45, "enforce", "Asia/Shanghai")
 
 
+def test_every_documented_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    """The README's Configuration table promises these can be set in the environment."""
+    settings = {"FEES_SEARCH_DIR": str(tmp_path / "ix"), "API_RATE_LIMIT": "5 per minute", "API_CACHE_MAX_AGE": "7",
+                "OPENDATA_LICENSE": "CC0-1.0", "OPENDATA_DIR": str(tmp_path / "od")}
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    config = create_app().config
+    assert {key: str(config[key]) for key in settings} == settings
+
+
 @pytest.mark.parametrize("env", [
     {"FEES_NOTICE_POLICY": "sometimes"},
     {"FEES_ENV": "production"},  # with the development SECRET_KEY
