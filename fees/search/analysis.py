@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 import jieba
 from whoosh.lang.porter import stem
@@ -121,13 +122,20 @@ class JiebaTokenizer(Tokenizer):
 
     def __call__(self, text, **kwargs):
         token = Token()
-        for word, start, end in jieba.tokenize(text, mode="search"):
-            if not HAN_RUN.match(word) and len(word) <= 1:
-                continue
+        for word, start, end in jieba_words(text):
             token.original = token.text = word
             token.pos = token.startchar = start
             token.endchar = end
             yield token
+
+
+@lru_cache(maxsize=8192)
+def jieba_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba's search-mode words of a text with their spans, single non-Chinese characters
+    dropped. Remembered: every version of a schedule repeats most of its items' text, so a
+    rebuild segments each text once rather than once per version."""
+    return tuple((word, start, end) for word, start, end in jieba.tokenize(text, mode="search")
+                 if HAN_RUN.match(word) or len(word) > 1)
 
 
 def chinese_analyzer():

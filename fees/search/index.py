@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import CLEAR
 
-from fees.models import ChargingEntity, LogHead, PublicationLogEntry, ScheduleVersion
+from fees.models import ChargingEntity, FeeSchedule, LogHead, PublicationLogEntry, ScheduleVersion
 from fees.search import documents as docs
+from fees.search import patches
 from fees.search.analysis import SCHEMA, SCHEMA_VERSION
 
+patches.apply()
 log = logging.getLogger(__name__)
 
 BUILD_LOCK = "build.lock"
@@ -84,9 +86,18 @@ def open_index(path: str | None = None):
         return None
 
 
-def _writer(ix, wait: float):
+# Memory for a rebuild's postings before whoosh sorts them on disk (its default is 128 MB):
+# the fewer runs it spills, the less merging at commit. Only a rebuild (a command, or the
+# first search of a new site) uses it; updates after a publish are small.
+REBUILD_POOL_MB = 512
+# Schedules read (with all their versions and items) at a time by a rebuild, so that its
+# memory stays flat however large the history: about 100 MB at a time at national scale.
+REBUILD_BATCH = 200
+
+
+def _writer(ix, wait: float, limitmb: int = 128):
     """A writer, waiting up to `wait` seconds for another writer to finish (LockError after)."""
-    return ix.writer(timeout=wait, delay=0.05)
+    return ix.writer(timeout=wait, delay=0.05, limitmb=limitmb)
 
 
 def _acquire(lock, wait: float) -> bool:
@@ -121,7 +132,7 @@ def rebuild(session: Session, path: str | None = None, *, wait: float = 60.0, on
         if ix is None:
             ix = whoosh.index.create_in(path, SCHEMA)
         mark = database_mark(session)  # read before the data, so the data is at least this new
-        writer = _writer(ix, wait)
+        writer = _writer(ix, wait, limitmb=REBUILD_POOL_MB)
         try:
             _add_everything(session, writer)
             writer.update_document(id="meta", doctype="meta", meta=mark.as_meta())
@@ -140,13 +151,18 @@ def rebuild(session: Session, path: str | None = None, *, wait: float = 60.0, on
 
 
 def _add_everything(session: Session, writer) -> None:
-    """Every entity and every item of every version ever in effect."""
+    """Every entity and every item of every version ever in effect, a batch of schedules
+    at a time, each batch read in a session of its own and let go after (on the same
+    connection, so it sees what `session` sees)."""
     labels, regimes = docs.Labels.build(), docs.catalogue_regimes(session)
     for entity in docs.load_entities(session):
         writer.add_document(**docs.entity_document(entity, labels))
-    for schedule in docs.load_schedules(session):
-        for document in docs.item_documents(schedule, regimes, labels):
-            writer.add_document(**document)
+    ids = list(session.scalars(select(FeeSchedule.id).order_by(FeeSchedule.id)))
+    for start in range(0, len(ids), REBUILD_BATCH):
+        with Session(session.get_bind()) as reader:
+            for schedule in docs.load_schedules(reader, ids[start:start + REBUILD_BATCH]):
+                for document in docs.item_documents(schedule, regimes, labels):
+                    writer.add_document(**document)
 
 
 def _touched_schedules(session: Session, after: int, upto: int) -> list[int]:
