@@ -91,6 +91,16 @@ def test_queries_and_facets_on_the_demo_data(session, demo):
     """One demo load (it takes seconds) for what the words find and how the facets narrow."""
     queries_find_the_obvious_items(session, demo)
     facets_count_and_narrow(session)
+    other_days_find_the_items_in_effect_then(session)
+
+
+def other_days_find_the_items_in_effect_then(session):
+    """On past and coming days a search finds exactly the items in effect that day (the
+    index filters on the end of each version's interval, the hit on its start)."""
+    for offset in (-2000, -800, -365, -90, -1, 1, 30, 400):
+        day = today() + timedelta(days=offset)
+        expected = {row["item_id"] for row in items_in_effect(session, day) if row["code"] == "THC"}
+        assert ids(find(session, "THC", day)) == expected, day
 
 
 def queries_find_the_obvious_items(session, demo):

@@ -147,8 +147,11 @@ def _find(session: Session, text: str, strict, on: date) -> tuple[list[Hit], lis
 def _run(ix, query, on: date) -> tuple[list[Hit], list[Hit]]:
     """Every item hit in effect on `on`, and every entity hit, best first."""
     with ix.searcher() as searcher:
-        items = [Hit(h["item_id"], h.score, h["order"], h["facets"], h["valid_to"])
-                 for h in searcher.search(And([q.in_effect_on(on), query]), limit=None)]
+        items = []
+        for h in searcher.search(And([q.not_superseded_on(on), query]), limit=None):
+            fields = h.fields()
+            if q.in_effect(fields["valid_from"], fields["valid_to"], on):
+                items.append(Hit(fields["item_id"], h.score, fields["order"], fields["facets"], fields["valid_to"]))
         entities = [Hit(h["entity"], h.score, h["order"], h["facets"])
                     for h in searcher.search(And([q.entities(), query]), limit=None)]
     return sorted(items, key=_rank), sorted(entities, key=_rank)
