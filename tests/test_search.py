@@ -256,6 +256,21 @@ def test_a_locked_index_is_skipped_and_caught_up_later(session, schedule, search
     assert [r["amount"] for r in find(session, "THC").items] == ["990.00"]
 
 
+def test_searches_are_remembered_until_the_data_change(session, schedule, searching, monkeypatch):
+    """A repeated search is answered from memory without asking the index; a publication
+    changes the data state, so the next search asks the index again and sees it."""
+    find(session, "THC")
+    asked = []
+    run = results._run
+    monkeypatch.setattr(results, "_run", lambda *args: asked.append(args[2]) or run(*args))
+    assert [r["amount"] for r in find(session, "THC").items] == ["850.00"]
+    assert [r["amount"] for r in find(session, " thc ").items] == ["850.00"]  # other text: asked again
+    assert len(asked) == 1
+    publish_thc(session, schedule, "990", today())
+    assert [r["amount"] for r in find(session, "THC").items] == ["990.00"]
+    assert len(asked) == 2
+
+
 def test_cli_rebuild_catch_up_and_status(runner, session, schedule, searching):
     """`flask search rebuild|catch-up|status` build, update and report the index."""
     status = runner.invoke(args=["search", "status"])

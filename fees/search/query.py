@@ -17,6 +17,7 @@ from whoosh.query import And, AndMaybe, NumericRange, Or, Phrase, Prefix, Query,
 
 from fees.search.analysis import (
     CJK_RUN,
+    OPEN_END,
     bigrams,
     chinese_analyzer,
     cjk_runs,
@@ -104,7 +105,14 @@ def not_superseded_on(on: date) -> Query:
     query it made whoosh walk a million postings for every search; this half holds only
     for the versions still in effect or yet to come (and shrinks further into the past).
     """
-    return And([Term("doctype", "item"), NumericRange("valid_to", day_number(on), None, startexcl=True)])
+    day = day_number(on)
+    # The open end as a term of its own: whoosh walks one posting list, skipping ahead,
+    # where a range query would first collect every matching id (130,000 at 1m).
+    open_ended = Term("valid_to", OPEN_END)
+    if day >= OPEN_END:
+        return And([Term("doctype", "item"), open_ended])
+    ends_later = NumericRange("valid_to", day, OPEN_END, startexcl=True, endexcl=True)
+    return And([Term("doctype", "item"), Or([open_ended, ends_later])])
 
 
 def in_effect(valid_from: int, valid_to: int, on: date) -> bool:

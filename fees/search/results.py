@@ -12,7 +12,9 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh.query import And
@@ -20,17 +22,23 @@ from whoosh.query import And
 from fees.canonical import item_content
 from fees.models import ChargingEntity, FeeItem, FeeSchedule, ScheduleVersion
 from fees.search import query as q
-from fees.search.analysis import OPEN_END
+from fees.search.analysis import OPEN_END, normalise
 from fees.search.documents import NO_REGIME
-from fees.search.index import SearchUnavailable, catch_up, open_index, rebuild
+from fees.search.index import SearchUnavailable, catch_up, database_mark, index_mark, open_index, rebuild
+from fees.services.cache import StateCache
 
 log = logging.getLogger(__name__)
 
 FACETS = ("kind", "port", "business_line", "regime")
 ENTITY_LIMIT = 20
+# The hits of recent searches are remembered per process until the data change (see
+# _remembered_find): this many searches, each of at most this many hits (~250 bytes a
+# hit), so at most ~40 MB.
+REMEMBERED_SEARCHES = 16
+REMEMBERED_HITS = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One matching document: what it points at, its score and its facet values."""
 
@@ -100,7 +108,7 @@ def search(session: Session, text: str, on: date, filters: dict | None = None, *
     if strict is None:
         return result
     try:
-        items, entities, result.loose = _find(session, text, strict, on)
+        items, entities, result.loose = _remembered_find(session, text, strict, on)
     except SearchUnavailable as exc:
         log.warning("search unavailable: %s", exc)
         result.unavailable = True
@@ -114,21 +122,46 @@ def search(session: Session, text: str, on: date, filters: dict | None = None, *
     return result
 
 
+class Found(NamedTuple):
+    """What the index found for a query: item and entity hits, best first."""
+
+    items: list[Hit]
+    entities: list[Hit]
+    loose: bool  # found by jieba's words only (nothing contained the query as written)
+    current: bool  # the index had caught up with the publication log
+
+
+def _remembered_find(session: Session, text: str, strict, on: date) -> tuple[list[Hit], list[Hit], bool]:
+    """_find's answer, remembered until the data change (the same key as the comparison's
+    cache: the data state, which every publication and withdrawal moves, and so the index
+    with it). whoosh is pure Python: a query with thousands of hits in a national index
+    takes a few hundred milliseconds however it is asked, so popular searches are answered
+    once per state. Not kept: answers from an index that could not catch up (another
+    process was writing it) and answers with very many hits (their memory)."""
+    cache = current_app.extensions.setdefault("fees.search_answers", StateCache(REMEMBERED_SEARCHES))
+    found = cache.get_or_compute(
+        session, "search", (normalise(text).strip(), on), lambda: _find(session, text, strict, on),
+        keep=lambda found: found.current and len(found.items) + len(found.entities) <= REMEMBERED_HITS)
+    return found.items, found.entities, found.loose
+
+
 def _current_index(session: Session):
-    """The index, built if missing and caught up with the publication log."""
+    """The index, built if missing and caught up with the publication log; and whether it
+    is now current (it is not when another process holds the write lock)."""
     ix = open_index()
     if ix is None:
-        return rebuild(session, wait=10.0, only_if_missing=True)
-    try:
-        catch_up(session, ix)
-    except Exception:  # a stale answer beats no answer; the next search tries again
-        log.exception("search index catch-up failed; searching it as it is")
-    return ix
+        ix = rebuild(session, wait=10.0, only_if_missing=True)
+    else:
+        try:
+            catch_up(session, ix)
+        except Exception:  # a stale answer beats no answer; the next search tries again
+            log.exception("search index catch-up failed; searching it as it is")
+    return ix, index_mark(ix) == database_mark(session)
 
 
-def _find(session: Session, text: str, strict, on: date) -> tuple[list[Hit], list[Hit], bool]:
+def _find(session: Session, text: str, strict, on: date) -> Found:
     """Item and entity hits for the query, falling back to jieba's words if nothing matched."""
-    ix = _current_index(session)
+    ix, current = _current_index(session)
     try:
         found = _run(ix, strict, on)
     except Exception:  # damaged on disk after it was opened: build it again, once
@@ -136,25 +169,34 @@ def _find(session: Session, text: str, strict, on: date) -> tuple[list[Hit], lis
         ix = rebuild(session, wait=10.0)
         found = _run(ix, strict, on)
     if found[0] or found[1] or not q.has_chinese(text):
-        return found[0], found[1], False
+        return Found(found[0], found[1], False, current)
     loose = q.parse(text, loose=True)
     if loose is None:
-        return found[0], found[1], False
+        return Found(found[0], found[1], False, current)
     items, entities = _run(ix, loose, on)
-    return items, entities, bool(items or entities)
+    return Found(items, entities, bool(items or entities), current)
 
 
 def _run(ix, query, on: date) -> tuple[list[Hit], list[Hit]]:
     """Every item hit in effect on `on`, and every entity hit, best first."""
+    shared: dict = {}
     with ix.searcher() as searcher:
         items = []
         for h in searcher.search(And([q.not_superseded_on(on), query]), limit=None):
             fields = h.fields()
             if q.in_effect(fields["valid_from"], fields["valid_to"], on):
-                items.append(Hit(fields["item_id"], h.score, fields["order"], fields["facets"], fields["valid_to"]))
+                items.append(Hit(fields["item_id"], h.score, fields["order"], _shared(fields["facets"], shared),
+                                 fields["valid_to"]))
         entities = [Hit(h["entity"], h.score, h["order"], h["facets"])
                     for h in searcher.search(And([q.entities(), query]), limit=None)]
     return sorted(items, key=_rank), sorted(entities, key=_rank)
+
+
+def _shared(facets: dict, seen: dict) -> dict:
+    """One dict for all hits with the same facet values (a few hundred combinations among
+    thousands of hits), so remembered hits take little memory."""
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(facets.items()))
+    return seen.setdefault(key, facets)
 
 
 def _rank(hit: Hit) -> tuple:

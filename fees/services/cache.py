@@ -33,8 +33,10 @@ class StateCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get_or_compute(self, session: Session, namespace: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """The remembered answer for `key` in the current data state, or compute and keep it."""
+    def get_or_compute(self, session: Session, namespace: str, key: Hashable, compute: Callable[[], T],
+                       keep: Callable[[T], bool] | None = None) -> T:
+        """The remembered answer for `key` in the current data state, or compute and keep it
+        (unless `keep` says the answer is not worth its memory)."""
         full_key = (data_state(session).token, namespace, key)
         with self._lock:
             if full_key in self._entries:
@@ -43,6 +45,8 @@ class StateCache:
                 return self._entries[full_key]  # type: ignore[return-value]
             self.misses += 1
         value = compute()  # outside the lock: two threads may compute the same answer once each
+        if keep is not None and not keep(value):
+            return value
         with self._lock:
             self._entries[full_key] = value
             self._entries.move_to_end(full_key)
