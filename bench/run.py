@@ -312,6 +312,7 @@ def measure_views(site: http.Server, prepared: dict, settings: Settings) -> dict
         summary = http.sequential(urls, rounds=rounds, warmup=2)
         found[f"{name}_p50_ms"] = summary.get("p50_ms")
         found[f"{name}_p95_ms"] = summary.get("p95_ms")
+        found[f"{name}_first_max_ms"] = summary.get("first_max_ms")  # cold: each URL's first request
         found[f"{name}_detail"] = summary
     return found
 
