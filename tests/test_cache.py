@@ -57,3 +57,21 @@ def test_each_app_has_its_own_cache(app):
     assert theirs is not mine
     with app.app_context():
         assert answers() is mine
+
+
+def test_a_weighed_cache_keeps_its_total_weight_and_skips_what_is_not_worth_keeping(session, schedule):
+    cache = StateCache(max_entries=10, max_weight=10, weigh=len)
+    for key in ("aaaa", "bbbb", "cccc"):  # 12 > 10: the oldest goes
+        cache.get_or_compute(session, "test", key, lambda key=key: key)
+    assert cache.weight == 8
+    calls = []
+    remember = lambda key: cache.get_or_compute(session, "test", key, lambda: calls.append(key) or key)  # noqa: E731
+    remember("bbbb"), remember("cccc")
+    assert calls == []
+    remember("aaaa")
+    assert calls == ["aaaa"] and cache.weight == 8  # back in; "bbbb" was least recently used
+    remember("x" * 11), remember("x" * 11)  # heavier than the whole cache: never kept
+    assert calls[-2:] == ["x" * 11] * 2 and cache.weight == 8
+    cache.get_or_compute(session, "test", "stale", lambda: "s", keep=lambda value: False)
+    remember("stale")
+    assert calls[-1] == "stale"

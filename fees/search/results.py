@@ -32,10 +32,10 @@ log = logging.getLogger(__name__)
 FACETS = ("kind", "port", "business_line", "regime")
 ENTITY_LIMIT = 20
 # The hits of recent searches are remembered per process until the data change (see
-# _remembered_find): this many searches, each of at most this many hits (~250 bytes a
-# hit), so at most ~40 MB.
-REMEMBERED_SEARCHES = 16
-REMEMBERED_HITS = 10_000
+# _remembered_find): at most this many searches holding at most this many hits in all
+# (~230 bytes a hit: at most ~25 MB).
+REMEMBERED_SEARCHES = 32
+REMEMBERED_HITS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +137,14 @@ def _remembered_find(session: Session, text: str, strict, on: date) -> tuple[lis
     with it). whoosh is pure Python: a query with thousands of hits in a national index
     takes a few hundred milliseconds however it is asked, so popular searches are answered
     once per state. Not kept: answers from an index that could not catch up (another
-    process was writing it) and answers with very many hits (their memory)."""
-    cache = current_app.extensions.setdefault("fees.search_answers", StateCache(REMEMBERED_SEARCHES))
-    found = cache.get_or_compute(
-        session, "search", (normalise(text).strip(), on), lambda: _find(session, text, strict, on),
-        keep=lambda found: found.current and len(found.items) + len(found.entities) <= REMEMBERED_HITS)
+    process was writing it); the memory they take is bounded by their number of hits."""
+    cache = current_app.extensions.get("fees.search_answers")
+    if cache is None:
+        cache = current_app.extensions.setdefault("fees.search_answers", StateCache(
+            REMEMBERED_SEARCHES, max_weight=REMEMBERED_HITS,
+            weigh=lambda found: len(found.items) + len(found.entities)))
+    found = cache.get_or_compute(session, "search", (normalise(text).strip(), on),
+                                 lambda: _find(session, text, strict, on), keep=lambda found: found.current)
     return found.items, found.entities, found.loose
 
 

@@ -25,18 +25,25 @@ MAX_ENTRIES = 256  # per process: a page of answers each, a few MB at most
 
 
 class StateCache:
-    """A small LRU of answers under (data-state token, namespace, key)."""
+    """A small LRU of answers under (data-state token, namespace, key).
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    Bounded by a number of entries and, with `weigh` (an answer's size in some unit),
+    by their total weight: the least recently used go first when either is exceeded."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, *, max_weight: int | None = None,
+                 weigh: Callable[[object], int] | None = None) -> None:
         self.max_entries = max_entries
+        self.max_weight, self.weigh = max_weight, weigh
         self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._weights: dict[tuple, int] = {}
+        self.weight = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get_or_compute(self, session: Session, namespace: str, key: Hashable, compute: Callable[[], T],
                        keep: Callable[[T], bool] | None = None) -> T:
         """The remembered answer for `key` in the current data state, or compute and keep it
-        (unless `keep` says the answer is not worth its memory)."""
+        (unless `keep` says not to, or it alone weighs more than the cache may hold)."""
         full_key = (data_state(session).token, namespace, key)
         with self._lock:
             if full_key in self._entries:
@@ -47,16 +54,29 @@ class StateCache:
         value = compute()  # outside the lock: two threads may compute the same answer once each
         if keep is not None and not keep(value):
             return value
+        weight = self.weigh(value) if self.weigh else 0
+        if self.max_weight is not None and weight > self.max_weight:
+            return value
         with self._lock:
-            self._entries[full_key] = value
-            self._entries.move_to_end(full_key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._discard(full_key)
+            self._entries[full_key], self._weights[full_key] = value, weight
+            self.weight += weight
+            while len(self._entries) > self.max_entries or (
+                    self.max_weight is not None and self.weight > self.max_weight):
+                self._discard(next(iter(self._entries)))
         return value
+
+    def _discard(self, full_key: tuple) -> None:
+        """Forget one answer (the lock held)."""
+        if full_key in self._entries:
+            del self._entries[full_key]
+            self.weight -= self._weights.pop(full_key)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
+            self.weight = 0
 
 
 def answers() -> StateCache:
