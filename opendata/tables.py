@@ -7,6 +7,11 @@ quantities as plain decimals ("5", "2.5"), dates "YYYY-MM-DD", timestamps UTC
 "YYYY-MM-DDTHH:MM:SSZ". A fee item's `tiers` is a list of {"from", "to", "amount"}, as in
 its canonical content (fees.canonical.item_content); `csv_row` writes it compactly.
 
+`csv_batches(connection, resource)` yields the same rows ready for the CSV writer, in
+lists: text cells in field order, the text made by the database (opendata.sqltext)
+instead of by Python per cell. This is the streamed CSV of the API, which must keep up
+with a million fee items.
+
 Why it reads this way:
 
 - Only public data: versions published or withdrawn, never drafts, and their items.
@@ -18,6 +23,8 @@ Why it reads this way:
   selects is used, so the caller's Session and its objects are left alone. The bulk
   builder passes `db.engine.connect()`; the API passes a connection of its own for a
   streamed CSV and `db.session` for a JSON page.
+- A streamed CSV reads one query per batch: the tiers are joined in as text by the
+  database (group_concat / string_agg), and the rows go to the writer as they come.
 - `where` narrows with SQL clauses over the models each data set's query joins (see
   JOINED); the API's filters are such clauses, so filtering happens in the database.
 
@@ -31,11 +38,12 @@ is a stable key.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from types import SimpleNamespace
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from fees.canonical import item_content, money_str, qty_str, utc_str
@@ -53,12 +61,19 @@ from fees.models import (
 from fees.services import logdata
 from fees.services.market import in_effect_on  # noqa: F401  (the collections filter with it)
 from fees.tabular.values import format_tiers
+from opendata.csvout import safe_cell
 from opendata.schema import CHANGES, FEE_ITEMS, PUBLICATION_LOG, Resource
+from opendata.sqltext import bool_text, date_text, money_text, qty_text, tiers_text, utc_text
 
 PUBLIC_STATUSES = ("published", "withdrawn")
 # Versions diffed per query round for `changes`: each brings its items and its previous
 # version's, so this is smaller than a batch of plain rows.
 CHANGE_VERSIONS_PER_ROW_BATCH = 20
+# Rows per query of a streamed CSV: a few MB at most, and the fastest size measured (larger
+# batches fall out of the CPU caches).
+CSV_BATCH = 1000
+# Data sets whose rows are computed in Python, not read as they are: CSV goes through records.
+COMPUTED = frozenset({CHANGES.name, PUBLICATION_LOG.name})
 
 E, S, V, I, T = ChargingEntity, FeeSchedule, ScheduleVersion, FeeItem, FeeTier
 
@@ -247,6 +262,51 @@ def _as_key(after) -> tuple | None:
     return tuple(after) if isinstance(after, list) else (after,)
 
 
+def _rows(result) -> list:
+    """A result's rows as SQLAlchemy Rows."""
+    return result.all()
+
+
+def _plain_tuples(result) -> list[tuple]:
+    """A result's rows as the DBAPI's own tuples: for selects whose columns need no
+    conversion on the way out (all text, see csv_batches), where a SQLAlchemy Row per
+    row would cost about a microsecond each, a second per million rows."""
+    return result.cursor.fetchall()
+
+
+def _keyset_batches(connection, resource: Resource, query, key: Sequence, *, after: tuple | None = None,
+                    limit: int | None = None, batch: int, read=_rows) -> Iterator[list]:
+    """Non-empty lists of rows of `query` (labelled by field name) in key order, `batch`
+    per query (WHERE key > last ORDER BY key LIMIT batch), after the key `after`, at most
+    `limit` rows in all; `read` takes the rows out of a result. The next key is read from
+    the last row, as the field's type (CSV rows hold it as text).
+
+    The two statements (first page, next page) are built once and given their key and
+    size as parameters, so SQLAlchemy finds them in its cache without working out a cache
+    key per batch."""
+    last = [bindparam(f"after_{at}", type_=column.type) for at, column in enumerate(key)]
+    first_page = query.order_by(*key).limit(bindparam("size"))
+    next_page = query.where(_after(key, last)).order_by(*key).limit(bindparam("size"))
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = batch if remaining is None else min(batch, remaining)
+        values = {"size": size} if after is None else {"size": size, **{p.key: v for p, v in zip(last, after)}}
+        with connection.execute(first_page if after is None else next_page, values) as result:
+            names = list(result.keys())
+            rows = read(result)
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = tuple(_key_type(resource, name)(rows[-1][names.index(name)]) for name in resource.primary_key)
+        remaining = None if remaining is None else remaining - len(rows)
+
+
+def _key_type(resource: Resource, name: str):
+    """int or str: how a key field is compared."""
+    return int if resource.field(name).type == "integer" else str
+
+
 def iter_records(connection, resource: Resource, *, where=(), after=None, limit: int | None = None,
                  batch: int = 1000) -> Iterator[dict]:
     """The public rows of a data set in primary-key order, `batch` per query.
@@ -260,26 +320,95 @@ def iter_records(connection, resource: Resource, *, where=(), after=None, limit:
         yield from _iter_changes(connection, where, after, limit, batch)
         return
     query, key = _queries()[resource.name]
-    query = query.where(*where)
-    remaining = limit
-    while remaining is None or remaining > 0:
-        size = batch if remaining is None else min(batch, remaining)
-        page = query if after is None else query.where(_after(key, after))
-        rows = connection.execute(page.order_by(*key).limit(size)).all()
-        records = _records(connection, resource, rows)
-        yield from records
-        if len(rows) < size:
-            return
-        after = key_of(resource, records[-1])
-        remaining = None if remaining is None else remaining - len(rows)
+    for rows in _keyset_batches(connection, resource, query.where(*where), key, after=after, limit=limit,
+                                 batch=batch):
+        yield from _records(connection, resource, rows)
 
 
-def csv_row(resource: Resource, record: dict) -> list:
-    """A record's values in field order; tiers as "1-4:0.00; 5+:20.00" (the import
-    template's form). The CSV writer (opendata.csvout) does the rest: empty cells for
-    None, true/false, formula neutralisation."""
-    return [format_tiers(record[name]) if name == "tiers" and isinstance(record[name], list) else record[name]
-            for name in resource.field_names]
+def _cell(value) -> str:
+    """A record's value as CSV cell text: "" for None, tiers as text, booleans as
+    true/false, numbers as their digits."""
+    if value is None:
+        return ""
+    if value.__class__ is list:
+        return format_tiers(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    return value if value.__class__ is str else str(value)
+
+
+def csv_row(resource: Resource, record: dict) -> list[str]:
+    """A record's values in field order as CSV cell text: tiers as "1-4:0.00; 5+:20.00"
+    (the import template's form), booleans as true/false, "" for none. The CSV writer
+    (opendata.csvout) does the rest: formula neutralisation, quoting."""
+    return [_cell(record[name]) for name in resource.field_names]
+
+
+# -- CSV rows --------------------------------------------------------------------------
+#
+# A streamed CSV of a data set needs no records: the database writes every value as its
+# open-data text (opendata.sqltext gives the same text as the converters above), so a
+# batch of rows goes to the CSV writer as it comes, with no Python per cell. The JSON
+# pages keep the records (tiers are a list there).
+
+def csv_text_columns(resource: Resource) -> list[int]:
+    """The columns of CSV rows that hold free text: only they can need neutralising
+    (opendata.csvout.csv_batch_lines). The others are numbers, dates, timestamps or
+    true/false, or have an enum (the database checks that they hold its values) none of
+    whose values needs a quote."""
+    return [at for at, field in enumerate(resource.fields) if field.type == "string"
+            and (field.enum is None or any(safe_cell(value) != value for value in field.enum))]
+
+
+def _as_text(field, column):
+    """SQL: the field's value as its CSV text, "" for none."""
+    if field.money:
+        text = money_text(column)
+    elif field.type == "number":
+        text = qty_text(column)
+    elif field.type == "date":
+        text = date_text(column)
+    elif field.type == "datetime":
+        text = utc_text(column)
+    elif field.type == "boolean":
+        text = bool_text(column)
+    elif field.type == "integer":
+        text = cast(column, String)
+    else:
+        text = column
+    return func.coalesce(text, "")
+
+
+def _csv_query(resource: Resource) -> tuple:
+    """The data set's select with one text column per field, in field order; its key."""
+    query, key = _queries()[resource.name]
+    columns = {column.key: column for column in query.selected_columns}
+    if resource is FEE_ITEMS:
+        columns["tiers"] = tiers_text(I.id)
+    return query.with_only_columns(*(_as_text(f, columns[f.name]).label(f.name) for f in resource.fields)), key
+
+
+def _batched(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` rows (the last may be shorter)."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def csv_batches(connection, resource: Resource, *, where=(), accepts=None, batch: int = CSV_BATCH) -> Iterator[list]:
+    """Every public row of a data set as CSV cells: text ("" for none) in field order,
+    free text only in csv_text_columns; in lists of `batch` rows, in primary-key order.
+
+    `where` as for iter_records. `accepts(record)`, if given, is a row test on the records
+    (the computed `changes` filters): such reads, and the data sets computed in Python
+    (changes, publication_log), go through the records and csv_row."""
+    if accepts is not None or resource.name in COMPUTED:
+        records = iter_records(connection, resource, where=where)
+        rows = (csv_row(resource, r) for r in records if accepts is None or accepts(r))
+        yield from _batched(rows, batch)
+        return
+    query, key = _csv_query(resource)
+    yield from _keyset_batches(connection, resource, query.where(*where), key, batch=batch, read=_plain_tuples)
 
 
 # -- changes ---------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The rows of the open data sets (opendata.tables): exactly the schema's fields, public
-data only, tiers and changes right, read in constant-size keyset batches."""
+data only, tiers and changes right, read in constant-size keyset batches; the CSV rows
+that the database writes as text say exactly what the records say."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import event, select
 from fees.db import db
 from fees.models import FeeItem, FeeSchedule, ScheduleVersion
 from fees.services import drafts, publishing, queries
-from opendata import tables
+from opendata import csvout, tables
 from opendata.schema import (
     CHANGES,
     ENTITIES,
@@ -231,3 +232,103 @@ def test_a_change_of_currency_has_no_amount_change():
     assert row["amount_change"] is None and row["amount_change_pct"] is None
     assert tuple(row) == CHANGES.field_names
     assert tables.change_records(version, [old], [old]) == []  # unchanged items are no rows
+
+
+# -- CSV rows: the text the database writes -----------------------------------------------
+
+@pytest.fixture
+def awkward(world, session):
+    """Values at the edges of every conversion the database makes for the CSV: amounts
+    from 0.05 to the largest allowed, quantities with three decimals and 1,000 (never
+    "1E+3"), no minimum and a zero minimum, a timestamp a microsecond before the next
+    second (cut, never rounded), a leap day, text with commas, quotes, line breaks, tabs
+    and every formula start, and text that only looks like a number."""
+    owner = world["schedule"].entity
+    owner.created_at = datetime(2024, 1, 1, 2, 3, 4, 999999, tzinfo=timezone.utc)
+    owner.verified = True
+    session.commit()
+    sched = f.schedule(session, owner, slug="awkward", name_zh='边界值, "引号"\n换行', name_en="-Edge cases")
+    tiers = [{"from": "0.5", "to": "2.25", "amount": "0"}, {"from": "2.251", "to": "999", "amount": "0.05"},
+             {"from": "1000", "to": "999999999.999", "amount": "1234567.89"}]
+    f.publish(session, sched, [
+        f.thc("999999999999.99", min_amount="0", name_en="-50.00", service="'=already quoted", notes="-x",
+              legal_basis="@SUM(A1)"),
+        f.storage(tiers=tiers, name_en='say "hi", ok', service="\ttab", notes="line\r\nbreak", legal_basis="+1"),
+        {"code": "DOC", "name_zh": "=单证费", "unit": "per_bill", "amount": "0.05", "notes": "50%, ok"},
+    ], effective=date(2024, 2, 29), now=datetime(2024, 1, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))
+    return sched
+
+
+def csv_of_records(connection, resource) -> str:
+    """The CSV of a data set as its records say it (csv_row through csv_lines)."""
+    rows = (tables.csv_row(resource, record) for record in tables.iter_records(connection, resource))
+    return "".join(csvout.csv_lines(resource.field_names, rows))
+
+
+def csv_of_batches(connection, resource, **kw) -> str:
+    """The CSV of a data set as the API streams it (csv_batches through csv_batch_lines)."""
+    return "".join(csvout.csv_batch_lines(resource.field_names, tables.csv_batches(connection, resource, **kw),
+                                          text_columns=tables.csv_text_columns(resource)))
+
+
+@pytest.mark.parametrize("batch", [1, 3, 1000])
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+def test_csv_batches_write_exactly_what_the_records_say(awkward, app, resource, batch):
+    with db.engine.connect() as connection:
+        expected = csv_of_records(connection, resource)
+        assert csv_of_batches(connection, resource, batch=batch) == expected
+    assert expected.count("\r\n") >= 2  # a header and rows
+
+
+def test_csv_text_of_the_edge_values(awkward, app):
+    with db.engine.connect() as connection:
+        text = csv_of_batches(connection, FEE_ITEMS)
+    assert "999999999999.99,CNY,0.00," in text
+    assert ",0.5-2.25:0.00; 2.251-999:0.05; 1000-999999999.999:1234567.89," in text
+    assert ",'=单证费,,,per_bill," in text and ',\"50%, ok\"\r\n' in text
+    # a number is left alone; text that already starts with a quote gets one more
+    assert ",-50.00,''=already quoted,per_container," in text and ",'@SUM(A1),'-x\r\n" in text
+    with db.engine.connect() as connection:
+        entities = csv_of_batches(connection, ENTITIES)
+        versions = csv_of_batches(connection, VERSIONS)
+    assert ",2024-01-01T02:03:04Z\r\n" in entities and ",true," in entities and ",false," in entities
+    assert ",2024-02-29,2024-01-31T23:59:59Z," in versions
+
+
+def test_csv_batches_filter_in_sql_and_stop_at_no_row(awkward, app):
+    with db.engine.connect() as connection:
+        found = list(tables.csv_batches(connection, FEE_ITEMS, where=(FeeItem.code == "DOC",), batch=2))
+        assert [len(b) for b in found] == [2, 2] or [len(b) for b in found] == [2, 1]
+        assert {row[FEE_ITEMS.field_names.index("code")] for b in found for row in b} == {"DOC"}
+        assert list(tables.csv_batches(connection, FEE_ITEMS, where=(FeeItem.code == "NONE",))) == []
+
+
+def test_csv_batches_read_one_query_per_batch(world, app):
+    """The tiers are joined in by the database: no second query per batch."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.engine.connect() as connection:
+            batches = list(tables.csv_batches(connection, FEE_ITEMS, batch=2))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert [len(b) for b in batches] == [2, 2, 2, 2]
+    assert len(statements) == 5  # 4 full batches, then an empty one that ends it
+    assert all(isinstance(cell, str) for b in batches for row in b for cell in row)
+
+
+def test_csv_batch_lines_write_what_csv_lines_write():
+    """The writer's fast paths (plain joins, the first-character scan) change nothing."""
+    rows = [["1", "plain", ""], ["2", "a,b", "x"], ["3", 'say "hi"', "-5"], ["4", "line\nbreak", "=1+1"],
+            ["5", "-50.00", "@x"], ["6", "'=already", "\ttab"], ["7", "", "+"], ["8", "trailing\r", " spaced "]]
+    for batch in ([r] for r in rows):
+        assert "".join(csvout.csv_batch_lines(["n", "a", "b"], [batch], text_columns=[1, 2])) == \
+            "".join(csvout.csv_lines(["n", "a", "b"], batch))
+    assert "".join(csvout.csv_batch_lines(["n", "a", "b"], [rows[:1], rows], text_columns=[1, 2], bom=True)) == \
+        "".join(csvout.csv_lines(["n", "a", "b"], rows[:1] + rows, bom=True))
+    lone = [[""], ["x"]]  # csv.writer quotes a lone empty cell
+    assert "".join(csvout.csv_batch_lines(["a"], [lone], text_columns=[0])) == "a\r\n\"\"\r\nx\r\n"

@@ -10,7 +10,8 @@ its JSON objects and CSV columns are the data package's fields, in the same orde
   `Link: <…>; rel="next"` header whenever there is a next page. Rows added meanwhile
   never shift or repeat a page.
 - CSV: every matching row, streamed from a connection of its own in keyset batches, so
-  memory stays flat however many rows there are; `?bom=true` for Excel.
+  memory stays flat however many rows there are; `?bom=true` for Excel. The rows come
+  from the database as text, ready for the writer (opendata.tables.csv_batches).
 - Filters are plain query parameters named after fields and become SQL clauses (see
   PARAMS); a value the schema does not allow is refused with 422 naming the parameter,
   never ignored. HTTP caching, CORS and rate limits are opendata/api/http.py's.
@@ -36,7 +37,7 @@ from fees.params import parse_day
 from fees.views.helpers import today
 from opendata import tables
 from opendata.api import bp, openapi, openapi_collections
-from opendata.csvout import csv_response, parse_bom
+from opendata.csvout import csv_batch_response, parse_bom
 from opendata.pagination import decode_key, encode_key, page_response
 from opendata.schema import (
     CATALOG,
@@ -298,11 +299,10 @@ def page(resource: Resource, query: Query, after: tuple | None, limit: int) -> t
 
 
 def stream(resource: Resource, query: Query):
-    """Every matching record as a CSV row, read from a connection of its own."""
+    """Every matching row as CSV cells, in batches, read from a connection of its own."""
+    accepts = query.accepts if query.tests else None
     with db.engine.connect() as connection:
-        for record in tables.iter_records(connection, resource, where=query.where):
-            if query.accepts(record):
-                yield tables.csv_row(resource, record)
+        yield from tables.csv_batches(connection, resource, where=query.where, accepts=accepts)
 
 
 def list_view(resource: Resource):
@@ -331,7 +331,8 @@ def csv_view(resource: Resource):
         if bom is None:
             errors.append(FieldError("bom", _l("bom is true or false.")))
         raise_if(errors)
-        return csv_response(resource.field_names, stream(resource, query), f"{resource.name}.csv", bom=bom)
+        return csv_batch_response(resource.field_names, stream(resource, query), f"{resource.name}.csv",
+                                  text_columns=tables.csv_text_columns(resource), bom=bom)
 
     view.__doc__ = f"Every matching row of {resource.title_en.lower()} as CSV, streamed."
     return view
