@@ -1,4 +1,5 @@
-"""Operator commands: `flask catalog load`, `flask demo load`, `flask log verify`."""
+"""Operator commands: `flask catalog load`, `flask demo load`, `flask log verify`,
+`flask backup`, `flask restore`."""
 from __future__ import annotations
 
 import sys
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from fees.db import db
 from fees.errors import DomainError
@@ -80,7 +81,11 @@ def log_verify():
     """Verify the publication log and every published version's hash; exit 1 on the first problem."""
     from fees.services.ledger import verify_log
 
-    problems = verify_log(db.session)
+    _report_verification(verify_log(db.session))
+
+
+def _report_verification(problems) -> None:
+    """Print what verifying a log found; exit 1 when it found anything."""
     if problems:
         first = problems[0]
         where = f"entry {first.seq}" if first.seq else "the published versions"
@@ -89,6 +94,78 @@ def log_verify():
             click.echo(f"  also: entry {p.seq}: {p.reason}", err=True)
         sys.exit(1)
     click.echo("OK: the publication log verifies.")
+
+
+def _sqlite_database(command: str) -> Path:
+    """The SQLite file the app uses; on any other database, exit naming what to use instead."""
+    from fees.services.backup import pg_dump_hint, sqlite_file
+
+    url = db.engine.url
+    path = sqlite_file(url)
+    if path is None:
+        if url.get_backend_name() == "postgresql":
+            click.echo(f"Error: flask {command} works on SQLite only. On PostgreSQL back up with\n"
+                       f"  {pg_dump_hint(url)}\n"
+                       "and restore with pg_restore (docs/OPERATIONS.md).", err=True)
+        else:
+            click.echo(f"Error: flask {command} works on an SQLite file only, not {url.get_backend_name()}.",
+                       err=True)
+        sys.exit(1)
+    return path
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@with_appcontext
+def backup_command(path: Path | None):
+    """Copy the SQLite database while the site runs, then verify the copy's publication log."""
+    from fees.services import backup
+
+    source = _sqlite_database("backup")
+    if path is None or path.is_dir():
+        target = backup.default_backup_path(path or current_app.instance_path)
+        if path is not None:
+            target = path / target.name
+    else:
+        target = path
+    try:
+        snap = backup.backup(source, target, current_app.config["MIGRATIONS_DIR"])
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup: {snap.path} ({snap.size} bytes)")
+    click.echo(f"Publication log head: entry {snap.seq}, {snap.entry_hash}")
+    _report_verification(snap.problems)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace a database that holds data.")
+@with_appcontext
+def restore_command(path: Path, yes: bool):
+    """Replace the SQLite database with a backup whose publication log verifies (stop the site first)."""
+    from fees.search import index
+    from fees.services import backup
+
+    target = _sqlite_database("restore")
+    db.session.remove()
+    db.engine.dispose()  # this process lets go of the file it is about to replace
+    try:
+        snap = backup.restore(path, target, current_app.config["MIGRATIONS_DIR"], replace_data=yes)
+    except backup.BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {path} into {target}.")
+    click.echo(f"Publication log head: entry {snap.seq}, {snap.entry_hash}")
+    click.echo("OK: the publication log verifies.")
+    try:
+        index.rebuild(db.session)
+        click.echo(f"Search index rebuilt in {index.index_dir()}.")
+    except index.SearchUnavailable as exc:
+        click.echo(f"Note: the search index was not rebuilt ({exc}); the first search rebuilds it, "
+                   "or run flask search rebuild.", err=True)
+    click.echo("The bulk open-data files are rebuilt on the first request for them, "
+               "or now with flask opendata build --force.")
 
 
 @users_cli.command("create")
@@ -134,6 +211,6 @@ def tokens_create(email: str, name: str):
 
 
 def init_app(app) -> None:
-    """Register the command groups."""
-    for group in (catalog_cli, demo_cli, log_cli, users_cli, tokens_cli):
-        app.cli.add_command(group)
+    """Register the command groups and commands."""
+    for command in (catalog_cli, demo_cli, log_cli, users_cli, tokens_cli, backup_command, restore_command):
+        app.cli.add_command(command)
