@@ -46,8 +46,14 @@ def variants_available(rows: list[dict], code: str) -> list[dict]:
     for row in rows:
         if row["code"] == code:
             publishers.setdefault(tuple(variant_of(row).values()), set()).add(row["entity"])
-    ordered = sorted(publishers.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return [{**dict(zip(VARIANT_FIELDS, values)), "entities": len(slugs)} for values, slugs in ordered]
+    return ordered_variants({values: len(slugs) for values, slugs in publishers.items()})
+
+
+def ordered_variants(counts: dict[tuple[str, ...], int]) -> list[dict]:
+    """Variants (values in VARIANT_FIELDS order) with how many entities publish each, as
+    variants_available lists them: most published first, a tie by the variant's fields."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{**dict(zip(VARIANT_FIELDS, values)), "entities": n} for values, n in ordered]
 
 
 def resolve_variant(variants: list[dict], given: dict) -> dict | None:
@@ -146,7 +152,7 @@ def rank_rows(rows: list[dict]) -> tuple[list[Ranked], Summary]:
 
 
 def missing_entities(rows: list[dict], code: str, key: tuple[str, ...], business_line: str,
-                     schedules: list[dict] | None = None) -> list[dict]:
+                     schedules: list[dict] | None = None, kinds: set[str] | None = None) -> list[dict]:
     """Entities that could be expected to publish this fee but publish no item with `key`.
 
     Expected means: a schedule in effect in the code's business line, and a kind of
@@ -154,9 +160,11 @@ def missing_entities(rows: list[dict], code: str, key: tuple[str, ...], business
     THC). Entities publishing the key in another currency are not missing: they publish
     it. `schedules` are the schedules in effect (rows with entity, names, kind and
     business_line); without them the rows stand for them (every published version has
-    items, so all the items in effect show every such schedule).
+    items, so all the items in effect show every such schedule). `kinds` are the kinds
+    publishing `code`; without them the rows tell.
     """
-    kinds = {row["entity_kind"] for row in rows if row["code"] == code}
+    if kinds is None:
+        kinds = {row["entity_kind"] for row in rows if row["code"] == code}
     publishing = {row["entity"] for row in rows if item_key(row) == key}
     missing: dict[str, dict] = {}
     for row in rows if schedules is None else schedules:
@@ -189,13 +197,15 @@ class Comparison:
 
 
 def compare(rows: list[dict], code: str, variant: dict, business_line: str,
-            currency: str | None = None, schedules: list[dict] | None = None) -> Comparison:
+            currency: str | None = None, schedules: list[dict] | None = None,
+            kinds: set[str] | None = None) -> Comparison:
     """Compare the item `code` + `variant` across the rows of one day.
 
     Rows in the comparison's currency (see pick_currency) are ranked; the number of items
     in each other currency is reported so that they can be compared on their own.
     `rows` may be just the items with `code` when `schedules` (every schedule in effect)
-    is given for finding who is missing.
+    is given for finding who is missing, and just the items of `code` + `variant` when
+    `kinds` (those publishing `code` in any variant) is given too.
     """
     key = key_of(code, variant)
     matching = [row for row in rows if item_key(row) == key]
@@ -208,5 +218,5 @@ def compare(rows: list[dict], code: str, variant: dict, business_line: str,
         ranked=ranked,
         summary=summary,
         other_currencies=dict(sorted(others.items())),
-        missing=missing_entities(rows, code, key, business_line, schedules),
+        missing=missing_entities(rows, code, key, business_line, schedules, kinds),
     )

@@ -304,3 +304,36 @@ def test_demo_data_government_set_dues_are_identical_and_thc_misses_agencies(cli
     text = client.get(f"/compare?code=THC&container=40RH&on={ON}").get_data(as_text=True)
     assert [(rank, slug) for rank, slug, _ in page_rows(text)] == [(i["rank"], i["entity"]) for i in reefer["items"]]
     assert [D(str(y)) for y in figure(text)["data"][0]["y"]] == [D(i["amount"]) for i in reefer["items"]]
+
+
+def test_a_pages_formatting_is_the_sites_done_once_per_value(app):
+    """fees.views.formats: the same text as the site's filters; each value formatted once,
+    and equal decimals written differently kept apart."""
+    from fees.views import formats, helpers
+
+    calls = []
+    once = formats.once_per_value(lambda amount, currency: calls.append(amount) or f"{currency} {amount}")
+    assert [once(D("850.00"), "CNY"), once(D("850.00"), "CNY"), once(D("850.0"), "CNY")] == [
+        "CNY 850.00", "CNY 850.00", "CNY 850.0"]
+    assert calls == [D("850.00"), D("850.0")]
+    with app.test_request_context("/?lang=en"):
+        page = formats.page_formats()
+        assert page["money"](D("1200.5"), "CNY") == helpers.money(D("1200.5"), "CNY")
+        assert page["signed_money"](D("-25"), "USD") == helpers.signed_money(D("-25"), "USD")
+        assert page["label"]("UNITS", "per_container") == helpers.label("UNITS", "per_container")
+    assert formats.filled_in("第 %(n)s 版")(n=3) == "第 3 版"
+
+
+def test_links_made_once_per_page_are_url_for_s(app):
+    """fees.views.formats.url_maker: the same links as url_for, values that a URL would
+    quote included (those go through url_for itself)."""
+    from flask import url_for
+
+    from fees.views.formats import url_maker
+
+    with app.test_request_context("/compare"):
+        item_url = url_maker("public.version", "slug", "schedule_slug", "number", "_anchor")
+        for values in ({"slug": "alpha-lines", "schedule_slug": "local", "number": 3, "_anchor": "item-12"},
+                       {"slug": "a b{}", "schedule_slug": "本地", "number": 70, "_anchor": "item 1"}):
+            assert item_url(**values) == url_for("public.version", **values)
+        assert url_maker("public.entity", "slug")(slug="echo-agency") == "/entities/echo-agency"

@@ -10,7 +10,7 @@ import pytest
 from fees.errors import DomainError
 from fees.estimate import Shipment, TierGap, estimate, needs, rank, read_request, tier_charge
 from fees.estimate.params import describes_shipment
-from fees.estimate.pricing import NOT_PUBLISHED, OTHER_CURRENCY, OTHER_UNIT, TIER_GAP, price_entity
+from fees.estimate.pricing import NOT_PUBLISHED, OTHER_CURRENCY, OTHER_UNIT, TIER_GAP, price_entity, priceable
 from fees.estimate.ranking import EntityEstimate
 
 D = Decimal
@@ -323,6 +323,44 @@ def test_kinds_nobody_charges_for_this_shipment_are_left_out_and_other_lines_ign
         {"code": "EC_CLEARANCE", "unit": "per_order", "amount": "5"}])], line="ecommerce")
     kinds = [g.kind for g in estimate(rows, shipment(**SHIPMENT_ARGS)).groups]
     assert kinds == ["container_terminal", "shipping_line", "customs_broker"]
+
+
+def item_counts(rows: list[dict]) -> list[dict]:
+    """What fees.services.market.item_counts gives for these rows: each entity's items
+    counted by currency."""
+    names = ("entity", "entity_kind", "entity_name_zh", "entity_name_en", "business_line", "currency")
+    counted: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row[name] for name in names)
+        counted[key] = counted.get(key, 0) + 1
+    return [{**dict(zip(names, key)), "items": n} for key, n in counted.items()]
+
+
+@pytest.mark.parametrize("args", [SHIPMENT_ARGS, {"20GP": "1"}, {"direction": "export", "40HQ": "2", "days": "3"},
+                                  {"20RF": "1", "days": "2", "trucking": "1"}])
+def test_only_the_items_that_can_price_the_shipment_are_needed_with_all_items_counted(args):
+    """The service reads as items only those that can price the shipment's fees (its
+    codes, its direction, general cargo) and counts every item by currency: the answer is
+    the same, including entities that publish none of the fees incurred (every expected
+    fee unknown) and whose currency comes from their other items."""
+    market = MARKET + [
+        ("u-line", "shipping_line", "美元", "USD Line", [  # nothing any shipment here can price
+            {"code": "TRUCKING", "unit": "per_container", "amount": "90", "currency": "USD"},
+            {"code": "CLEANING", "unit": "per_container", "amount": "10", "currency": "USD"},
+            {"code": "DOC", "unit": "per_bill", "direction": "import", "amount": "300"}]),
+        ("m-line", "shipping_line", "混合", "Mixed Line", [
+            {"code": "THC", "unit": "per_container", "container": "45HQ", "amount": "1300"},
+            {"code": "THC", "unit": "per_container", "cargo_class": "dangerous", "amount": "2000", "currency": "USD"},
+            {"code": "REEFER", "unit": "per_container_day", "amount": "20", "currency": "USD"},
+            {"code": "FUMIGATION", "unit": "per_container", "amount": "15", "currency": "USD"}]),
+    ]
+    rows, s = rows_of(market), shipment(**args)
+    incurred, fields = {n.rule.code for n in needs(s)}, priceable(s.direction)
+    can_price = [r for r in rows if r["code"] in incurred and all(r[k] in v for k, v in fields.items())]
+    assert len(can_price) < len(rows)
+    narrow = estimate(can_price, s, {}, item_counts(rows))
+    assert narrow == estimate(rows, s, {})
+    assert any(e.entity == "u-line" for g in narrow.groups for e in g.entities)
 
 
 def test_inspection_sites_are_compared_on_the_inspection_lift_only():

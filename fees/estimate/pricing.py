@@ -4,6 +4,7 @@ dicts with the canonical item fields)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,6 +46,14 @@ def fits(item: dict, need: Need, direction: str) -> bool:
             and container_matches(item["container"], need.container)
             and direction_matches(item["direction"], direction)
             and item["cargo_class"] in GENERAL_CARGO)
+
+
+def priceable(direction: str) -> dict:
+    """What an item's direction and cargo class must be to price a need of a shipment in
+    this direction, as fits() asks: field → the values that do. Only the items of the
+    fees a shipment incurs that pass it are needed as rows; the others can be counted
+    (ranking.estimate)."""
+    return {"direction": {"both", direction}, "cargo_class": GENERAL_CARGO}
 
 
 def specificity(item: dict, need: Need, direction: str) -> int:
@@ -172,21 +181,25 @@ def match_needs(items: list[dict], needs: list[Need], direction: str
     return list(matched.values()), unknowns
 
 
-def main_currency(currencies: list[str]) -> str:
-    """The currency of most of an entity's prices; ties go to the alphabetically first,
-    so the choice is stable."""
+def main_currency(currencies: Iterable[str] | Counter) -> str:
+    """The currency of most of an entity's prices (a list of them, or a Counter); ties go
+    to the alphabetically first, so the choice is stable."""
     counted = Counter(currencies)
     return min(counted, key=lambda c: (-counted[c], c))
 
 
-def price_entity(items: list[dict], needs: list[Need], direction: str) -> tuple[str, list[Line], list[Unknown]]:
+def price_entity(items: list[dict], needs: list[Need], direction: str,
+                 currencies: Counter | None = None) -> tuple[str, list[Line], list[Unknown]]:
     """One entity's currency, lines and unknowns for the needs it is expected to price.
 
-    Lines in another currency than most of the entity's become unknowns: currencies are
-    never added up. Unknowns come in the order of the needs.
+    The currency is the main one of the lines; with no line, of all the entity's items
+    (`currencies` counts them when `items` are not all of them). Lines in another
+    currency than most of the entity's become unknowns: currencies are never added up.
+    Unknowns come in the order of the needs.
     """
     matched, unknowns = match_needs(items, needs, direction)
-    currency = main_currency([item["currency"] for item, _ in matched] or [i["currency"] for i in items])
+    currency = main_currency([item["currency"] for item, _ in matched]
+                             or (currencies if currencies is not None else [i["currency"] for i in items]))
     lines: list[Line] = []
     for item, its_needs in matched:
         try:

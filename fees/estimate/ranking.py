@@ -7,7 +7,7 @@ entity does not publish is listed as unknown, never counted as zero.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -98,28 +98,43 @@ def _kind_order(kind: str) -> int:
     return kinds.index(kind) if kind in kinds else len(kinds)
 
 
-def estimate(rows: list[dict], shipment: Shipment, names: dict | None = None) -> Estimate:
+def estimate(rows: list[dict], shipment: Shipment, names: dict | None = None,
+             item_counts: list[dict] | None = None) -> Estimate:
     """Price the shipment for every entity among `rows` (items in effect on one day).
 
     Rows of another business line than the shipment's are ignored. `names` maps fee
     codes to {"name_zh", "name_en"} (the catalogue) for the needs and the unknowns.
+
+    With `item_counts` (each entity's items counted by currency: rows with the entity's
+    fields, business_line, currency and items, the count), `rows` need only be the items
+    that can price one of the shipment's fees (pricing.priceable): the answer is the
+    same. The others only make an entity take part (with every expected fee unknown) and
+    decide its currency when it prices none of the fees.
     """
     rows = [r for r in rows if r.get("business_line", shipment.line) == shipment.line]
     shipment_needs = needs(shipment)
     expected = expected_codes(rows, {n.rule.code for n in shipment_needs}, shipment.direction)
     by_entity: dict[str, list[dict]] = defaultdict(list)
+    first: dict[str, dict] = {}  # a row of each entity, for its names and kind
+    currencies: dict[str, Counter] = defaultdict(Counter)  # of all its items
     for row in rows:
         by_entity[row["entity"]].append(row)
+        first.setdefault(row["entity"], row)
+        if item_counts is None:
+            currencies[row["entity"]][row["currency"]] += 1
+    for row in item_counts or ():
+        if row.get("business_line", shipment.line) == shipment.line:
+            first.setdefault(row["entity"], row)
+            currencies[row["entity"]][row["currency"]] += row["items"]
     grouped: dict[tuple[str, str], list[EntityEstimate]] = defaultdict(list)
-    for slug, items in by_entity.items():
-        first = items[0]
-        codes = expected.get(first["entity_kind"])
+    for slug, row in first.items():
+        codes = expected.get(row["entity_kind"])
         if not codes:
             continue  # nothing of this shipment is charged by entities of this kind
         wanted = [n for n in shipment_needs if n.rule.code in codes]
-        currency, lines, unknowns = price_entity(items, wanted, shipment.direction)
-        grouped[(first["entity_kind"], currency)].append(EntityEstimate(
-            slug, first.get("entity_name_zh", ""), first.get("entity_name_en", ""), first["entity_kind"],
+        currency, lines, unknowns = price_entity(by_entity[slug], wanted, shipment.direction, currencies[slug])
+        grouped[(row["entity_kind"], currency)].append(EntityEstimate(
+            slug, row.get("entity_name_zh", ""), row.get("entity_name_en", ""), row["entity_kind"],
             currency, tuple(lines), tuple(unknowns)))
     groups = [Group(kind, currency, tuple(c for c in dict.fromkeys(n.rule.code for n in shipment_needs)
                                           if c in expected[kind]), tuple(rank(found)))

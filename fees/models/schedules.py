@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -79,6 +80,8 @@ class ScheduleVersion(Base):
             "status != 'withdrawn' OR withdrawn_at IS NOT NULL", name="withdrawn_complete"
         ),
         CheckConstraint("number IS NULL OR number >= 1", name="number_positive"),
+        # The version in effect on a day, one probe per schedule (fees.services.market).
+        Index("ix_schedule_version_in_effect", "schedule_id", "status", "effective_from", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

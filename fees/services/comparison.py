@@ -7,6 +7,7 @@ parameters, refuse the same mistakes (a DomainError with one FieldError per para
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,14 +19,14 @@ from fees.compare import (
     VARIANT_FIELDS,
     Comparison,
     compare,
+    ordered_variants,
     resolve_variant,
-    variants_available,
 )
 from fees.params import day_param
 from fees.errors import DomainError, FieldError
 from fees.models import CatalogEntry
 from fees.services.cache import remembered
-from fees.services.market import catalog, items_of, schedule_row, versions_in_effect
+from fees.services.market import catalog, items_in_effect, schedules_in_effect, variant_counts
 from fees.vocab import CARGO_CLASSES, CODE_PATTERN, CONTAINER_TYPES, DIRECTIONS, UNITS
 
 CODE_RE = re.compile(CODE_PATTERN)
@@ -126,20 +127,27 @@ def compare_fee(session: Session, params: CompareParams) -> FeeComparison:
 
 
 def _compare_fee(session: Session, params: CompareParams) -> FeeComparison:
-    """compare_fee, computed."""
+    """compare_fee, computed from three narrow reads: who publishes which variant of the
+    code (counted in SQL), the items of the one variant compared, and the schedules in
+    effect that could be missing it."""
     entry = catalogue_entry(session, params.code)
-    # Only the code's items are read; the schedules in effect say who could be missing.
-    found = versions_in_effect(session, params.on)
-    rows = items_of(session, found, codes={entry.code})
-    schedules = [schedule_row(place) for place in found]
-    variants = variants_available(rows, entry.code)
+    counts: Counter = Counter()
+    kinds: set[str] = set()
+    for values, kind, entities in variant_counts(session, params.on, entry.code):
+        counts[values] += entities
+        kinds.add(kind)
+    variants = ordered_variants(counts)
     if params.variant_complete:
         variant, filled_in = dict(params.given), False
     else:
         variant, filled_in = resolve_variant(variants, params.given), True
     result = None
     if variant is not None:
-        result = compare(rows, entry.code, variant, entry.business_line, params.currency, schedules)
+        rows = items_in_effect(session, params.on, codes={entry.code}, matching=variant)
+        # Who could be missing it: schedules in the code's business line, of a kind that publishes the code.
+        schedules = schedules_in_effect(session, params.on, business_line=entry.business_line,
+                                        kinds=kinds) if kinds else []
+        result = compare(rows, entry.code, variant, entry.business_line, params.currency, schedules, kinds)
     return FeeComparison(entry, params, variants, variant, filled_in and variant is not None, result)
 
 

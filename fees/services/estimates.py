@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from fees.errors import DomainError, FieldError
 from fees.estimate import Estimate, EstimateRequest, estimate, read_request
-from fees.estimate.rules import RULE_CODES
+from fees.estimate.pricing import priceable
+from fees.estimate.rules import RULE_CODES, needs
 from fees.models import Port
 from fees.services.cache import remembered
-from fees.services.market import catalog, items_in_effect
+from fees.services.market import catalog, item_counts, items_in_effect
 
 __all__ = ["EstimateResult", "estimate_shipment", "ports", "read_request"]
 
@@ -51,10 +52,16 @@ def estimate_shipment(session: Session, request: EstimateRequest) -> EstimateRes
 
 
 def _estimate(session: Session, request: EstimateRequest) -> EstimateResult:
-    """estimate_shipment, computed."""
-    # Only the fees a shipment can incur are read: an entity publishing none of them has
-    # nothing to estimate.
-    rows = items_in_effect(session, request.on, codes=RULE_CODES, business_line=request.shipment.line,
-                           port=request.port)
+    """estimate_shipment, computed.
+
+    Only the fees a shipment can incur are read (an entity publishing none of them has
+    nothing to estimate), and as items only those that can price this shipment's fees:
+    the rest are counted by currency, which is all the estimate needs of them
+    (fees.estimate.estimate): at a large port, a third of the items or less.
+    """
+    shipment, narrow = request.shipment, {"business_line": request.shipment.line, "port": request.port}
+    rows = items_in_effect(session, request.on, codes={need.rule.code for need in needs(shipment)},
+                           matching=priceable(shipment.direction), **narrow)
+    counts = item_counts(session, request.on, codes=RULE_CODES, **narrow)
     names = {code: {"name_zh": e.name_zh, "name_en": e.name_en} for code, e in catalog(session).items()}
-    return EstimateResult(request, estimate(rows, request.shipment, names))
+    return EstimateResult(request, estimate(rows, shipment, names, counts))

@@ -3,7 +3,9 @@ shared and the page works without JavaScript), priced per entity, ranked within 
 kind, with a chart per kind that draws the table's own totals."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from decimal import Decimal
+
+from plotly.graph_objects import Bar, Figure
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,9 +14,10 @@ from fees.canonical import qty_str
 from fees.charts import base_layout, figure_json
 from fees.db import db
 from fees.errors import DomainError
-from fees.estimate import RULES, Group, Line, TierUse
+from fees.estimate import RULES, Group
 from fees.estimate.params import CONTAINERS, DEFAULT_PORT, INSPECTED, LIMITS, describes_shipment
 from fees.services import estimates
+from fees.views.formats import once_per_value, page_formats
 from fees.views.helpers import bilingual, label, money, today
 
 bp = Blueprint("estimate", __name__)
@@ -40,16 +43,17 @@ SERVICES = {"trucking": _l("Trucking (drayage) needed"), "cleaning": _l("Contain
             "fumigation": _l("Fumigation needed")}
 
 
-def rate_text(line: Line) -> str:
-    """A flat rate with its unit: `¥1,160.00 / 40HQ`, `¥150.00 / 40RH·day`, `¥400.00 / bill`."""
-    container = line.item_container or _("container")
-    if line.unit == "per_container":
-        unit = container
-    elif line.unit == "per_container_day":
-        unit = _("%(container)s·day", container=container)
+def rate_text(rate: Decimal, currency: str, unit: str, container: str) -> str:
+    """A line's flat rate with its unit (the item's unit and container type): `¥1,160.00 /
+    40HQ`, `¥150.00 / 40RH·day`, `¥400.00 / bill`."""
+    container = container or _("container")
+    if unit == "per_container":
+        per = container
+    elif unit == "per_container_day":
+        per = _("%(container)s·day", container=container)
     else:
-        unit = str(RATE_UNITS.get(line.unit, label("UNITS", line.unit)))
-    return f"{money(line.rate, line.currency)} / {unit}"
+        per = str(RATE_UNITS.get(unit, label("UNITS", unit)))
+    return f"{money(rate, currency)} / {per}"
 
 
 def quantity_text(count: str, quantity, containers=()) -> str:
@@ -65,18 +69,19 @@ def measure_text(measure, kind: str | None) -> str:
     return _("%(what)s: %(n)s", what=MEASURE_LABELS[kind], n=qty_str(measure))
 
 
-def band_text(use: TierUse) -> str:
-    """A tier band as the version pages write it: `5–10`, `11 and above`."""
-    if use.high is None:
-        return _("%(a)s and above", a=qty_str(use.low))
-    return _("%(a)s–%(b)s", a=qty_str(use.low), b=qty_str(use.high))
+def band_text(low: Decimal, high: Decimal | None) -> str:
+    """A tier band (TierUse.low, .high) as the version pages write it: `5–10`, `11 and above`."""
+    if high is None:
+        return _("%(a)s and above", a=qty_str(low))
+    return _("%(a)s–%(b)s", a=qty_str(low), b=qty_str(high))
 
 
-def group_figure(group: Group) -> str:
+def group_figure(group: Group, money=money) -> str:
     """A bar per entity, in the table's order, of exactly the table's totals; incomplete
-    totals (known fees only) are grey and hatched."""
+    totals (known fees only) are grey and hatched. `money` formats the totals (the page's
+    own, fees.views.formats)."""
     entities = group.entities
-    bar = go.Bar(
+    bar = Bar(
         x=[bilingual(e) for e in entities], y=[float(e.total) for e in entities],
         text=[money(e.total, group.currency) for e in entities], textposition="auto",
         marker={"color": [COMPLETE_COLOUR if e.complete else INCOMPLETE_COLOUR for e in entities],
@@ -85,13 +90,23 @@ def group_figure(group: Group) -> str:
     )
     layout = {**base_layout(height=360), "template": "none", "showlegend": False,
               "yaxis": {"title": {"text": group.currency}, "rangemode": "tozero"}}
-    return figure_json(go.Figure(bar, layout))
+    return figure_json(Figure(bar, layout))
 
 
 def chart_description(group: Group) -> str:
     """What the chart shows, for screen readers (the table beside it has the numbers)."""
     return _("Estimated totals of each %(kind)s in %(currency)s, as in the table; grey hatched bars are "
              "incomplete (known fees only).", kind=label("ENTITY_KINDS", group.kind), currency=group.currency)
+
+
+def page_texts() -> dict:
+    """What the template formats, for one page: money and labels, and the texts of lines
+    and tiers, each distinct value's made once (fees.views.formats); the vocabularies of
+    counts and reasons as plain strings, translated once."""
+    return {**page_formats(), "rate_text": once_per_value(rate_text), "quantity_text": once_per_value(quantity_text),
+            "measure_text": once_per_value(measure_text), "band_text": once_per_value(band_text),
+            "per_counted": {name: str(text) for name, text in PER_COUNTED.items()},
+            "reasons": {name: str(text) for name, text in REASONS.items()}}
 
 
 def field_errors(problem: DomainError | None) -> dict[str, list[str]]:
@@ -113,6 +128,7 @@ def estimate():
         except DomainError as exc:
             problem = exc
     query = result.request.query() if result else {}
+    texts = page_texts()
     html = render_template(
         "estimate.html", args=args, result=result, problem=problem, errors=field_errors(problem),
         containers=CONTAINERS, inspected=INSPECTED, limits=LIMITS, services=SERVICES,
@@ -120,9 +136,8 @@ def estimate():
         share_url=url_for("estimate.estimate", **query, _external=True) if result else "",
         json_url=url_for("api.estimate", **query) if result else "",
         csv_url=url_for("api.estimate_csv", **query) if result else "",
-        charts={(g.kind, g.currency): group_figure(g) for g in result.estimate.groups} if result else {},
-        chart_description=chart_description, rate_text=rate_text, quantity_text=quantity_text,
-        measure_text=measure_text, band_text=band_text, per_counted=PER_COUNTED, reasons=REASONS,
-        count_of=COUNT_OF,
+        charts={(g.kind, g.currency): group_figure(g, texts["money"]) for g in result.estimate.groups}
+        if result else {},
+        chart_description=chart_description, count_of=COUNT_OF, **texts,
     )
     return html, 422 if problem else 200

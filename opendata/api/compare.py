@@ -5,7 +5,7 @@ money as exact decimal strings. Described in opendata/api/openapi_compare.py.
 """
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from fees.canonical import money_str
@@ -14,6 +14,7 @@ from fees.db import db
 from fees.errors import DomainError, FieldError
 from fees.services import comparison
 from fees.tabular.values import format_tiers
+from fees.views.formats import url_maker
 from fees.views.helpers import today
 from opendata.api import bp, openapi, openapi_compare
 from opendata.csvout import csv_response, parse_bom
@@ -47,8 +48,9 @@ def _pct(value) -> str | None:
     return None if value is None else str(value)
 
 
-def item_record(ranked: Ranked, found: comparison.FeeComparison) -> dict:
-    """One ranked item as JSON: who, how much, how far from the median, where published."""
+def item_record(ranked: Ranked, found: comparison.FeeComparison, item_url) -> dict:
+    """One ranked item as JSON: who, how much, how far from the median, where published
+    (`item_url` makes the link: a fees.views.formats.url_maker, made once for all items)."""
     row = ranked.row
     return {
         "rank": ranked.rank,
@@ -71,8 +73,8 @@ def item_record(ranked: Ranked, found: comparison.FeeComparison) -> dict:
         "version": row["version"],
         "effective_from": row["effective_from"].isoformat(),
         "item_id": row["item_id"],
-        "url": url_for("public.version", slug=row["entity"], schedule_slug=row["schedule"], number=row["version"],
-                       _anchor=f"item-{row['item_id']}"),
+        "url": item_url(slug=row["entity"], schedule_slug=row["schedule"], number=row["version"],
+                        _anchor=f"item-{row['item_id']}"),
     }
 
 
@@ -81,6 +83,8 @@ def comparison_json(found: comparison.FeeComparison) -> dict:
     publishes in other currencies, and who publishes no such fee. Never paged."""
     result = found.result
     summary = result.summary if result else None
+    item_url = url_maker("public.version", "slug", "schedule_slug", "number", "_anchor")
+    entity_url = url_maker("public.entity", "slug")
     return {
         "code": found.entry.code,
         "name_zh": found.entry.name_zh,
@@ -97,10 +101,10 @@ def comparison_json(found: comparison.FeeComparison) -> dict:
             "median": money_str(summary.median) if summary else None,
             "max": money_str(summary.maximum) if summary else None,
         },
-        "items": [item_record(r, found) for r in result.ranked] if result else [],
+        "items": [item_record(r, found, item_url) for r in result.ranked] if result else [],
         "other_currencies": [{"currency": cur, "count": n} for cur, n in result.other_currencies.items()]
         if result else [],
-        "missing": [{**m, "url": url_for("public.entity", slug=m["entity"])} for m in result.missing]
+        "missing": [{**m, "url": entity_url(slug=m["entity"])} for m in result.missing]
         if result else [],
         "next": None,
     }
