@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from openpyxl.utils import get_column_letter
 
 from fees.errors import DomainError, FieldError
 
@@ -113,5 +112,7 @@ def read_header(cells: list[str]) -> Layout:
 
 
 def column_letter(index: int) -> str:
-    """A 0-based column index as the letter spreadsheets show (0 → A)."""
+    """A 0-based column index as the letter spreadsheets show (0 → A, 26 → AA)."""
+    from openpyxl.utils import get_column_letter  # with the workbook code, not with the app
+
     return get_column_letter(index + 1)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 from fees.diff import item_key
 from fees.errors import DomainError, FieldError
@@ -186,6 +185,8 @@ def _xlsx_records(data: bytes) -> Records:
     unreadable = DomainError(_l("The file looks like an Excel workbook but cannot be read. Save it "
                                 "again as .xlsx (not .xls or .ods) and upload it again."),
                              code="import_unreadable")
+    from openpyxl import load_workbook  # with the first workbook, not with the app (it brings numpy)
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:

@@ -5,17 +5,11 @@ import csv
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from fees.tabular.columns import COLUMNS, headers
+from fees.tabular.columns import COLUMNS, column_letter, headers
 from fees.tabular.values import format_value, neutralise
 
 MONEY_FIELDS = frozenset({"amount", "min_amount"})
 MONEY_FORMAT = "#,##0.00"
-BOLD = Font(bold=True)
 SHEET_TITLE = {"zh": "收费项目", "en": "Fees"}
 WIDTHS = {"name_zh": 22, "name_en": 28, "service": 36, "tiers": 28, "legal_basis": 30, "notes": 30}
 
@@ -50,16 +44,22 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 def _xlsx(header: list[str], rows: list[list[str]], lang: str) -> bytes:
     """One worksheet: bold frozen header, text columns as text, money as numbers."""
+    # openpyxl is imported when a workbook is made, not with the app: it brings numpy
+    # (~25 MB), which a worker that never writes a workbook does not need.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     # Write-only mode streams rows: big exports stay fast and small in memory.
     workbook = Workbook(write_only=True)
+    bold_font = Font(bold=True)
     sheet = workbook.create_sheet(SHEET_TITLE[lang])
     for index, column in enumerate(COLUMNS, start=1):
-        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension = sheet.column_dimensions[column_letter(index - 1)]
         dimension.width = WIDTHS.get(column.field, 14)
         # Rows a clerk adds keep these formats: as text, Excel would not turn 1-4 into a date.
         dimension.number_format = MONEY_FORMAT if column.field in MONEY_FIELDS else "@"
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, text, bold=True) for text in header])
+    sheet.append([_cell(sheet, text, bold=bold_font) for text in header])
     for row in rows:
         sheet.append([_cell(sheet, text, money=c.field in MONEY_FIELDS) for c, text in zip(COLUMNS, row)])
     buffer = io.BytesIO()
@@ -67,15 +67,18 @@ def _xlsx(header: list[str], rows: list[list[str]], lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(sheet, text: str, *, money: bool = False, bold: bool = False):
-    """Money as an exact Decimal shown with two decimals; everything else as text."""
-    if not (money and text) and not bold:
+def _cell(sheet, text: str, *, money: bool = False, bold=None):
+    """Money as an exact Decimal shown with two decimals; everything else as text (in
+    the `bold` font when one is given)."""
+    if not (money and text) and bold is None:
         return text
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=Decimal(text) if money else text)
     if money:
         cell.number_format = MONEY_FORMAT
-    if bold:
-        cell.font = BOLD
+    if bold is not None:
+        cell.font = bold
     return cell
 
 
