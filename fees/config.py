@@ -36,6 +36,10 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "MAX_CONTENT_LENGTH": int(env.get("FEES_MAX_UPLOAD_MB", "5")) * 1024 * 1024,
         "FEES_SESSION_HOURS": int(env.get("FEES_SESSION_HOURS", "8")),
+        # Brute-force protection of /login (fees/views/auth.py, fees/services/accounts.py)
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "FEES_SEARCH_DIR": env.get("FEES_SEARCH_DIR", ""),  # empty: <instance>/search-index
@@ -59,5 +63,7 @@ def check(config) -> None:
         raise RuntimeError("FEES_NOTICE_POLICY must be 'flag' or 'enforce'")
     if config["FEES_NOTICE_DAYS"] < 0:
         raise RuntimeError("FEES_NOTICE_DAYS must be 0 or more")
+    if config["LOGIN_MAX_FAILURES"] < 0 or config["LOGIN_LOCKOUT_MINUTES"] < 1:
+        raise RuntimeError("LOGIN_MAX_FAILURES must be 0 or more and LOGIN_LOCKOUT_MINUTES 1 or more")
     if config["FEES_ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("Set SECRET_KEY: the development default is refused in production")
