@@ -40,6 +40,9 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(env.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust
+        # (fees/security.py): rate limits and the audit trail then see the client's address.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "FEES_SEARCH_DIR": env.get("FEES_SEARCH_DIR", ""),  # empty: <instance>/search-index
@@ -65,5 +68,7 @@ def check(config) -> None:
         raise RuntimeError("FEES_NOTICE_DAYS must be 0 or more")
     if config["LOGIN_MAX_FAILURES"] < 0 or config["LOGIN_LOCKOUT_MINUTES"] < 1:
         raise RuntimeError("LOGIN_MAX_FAILURES must be 0 or more and LOGIN_LOCKOUT_MINUTES 1 or more")
+    if config["TRUSTED_PROXIES"] < 0:
+        raise RuntimeError("TRUSTED_PROXIES must be 0 or more (the number of proxies in front of the app)")
     if config["FEES_ENV"] == "production" and config["SECRET_KEY"] == DEV_SECRET:
         raise RuntimeError("Set SECRET_KEY: the development default is refused in production")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 talisman = Talisman()
@@ -20,7 +21,14 @@ CSP = {
 
 
 def init_app(app) -> None:
-    """CSRF on every form; CSP and friends on every response. HTTPS only in production."""
+    """CSRF on every form; CSP and friends on every response. HTTPS only in production.
+    Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host are
+    taken from their X-Forwarded-* headers (only as many hops as configured: a client
+    cannot forge its way past them), so that rate limits, lockouts and the audit trail
+    count clients, not the proxy."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     csrf.init_app(app)
     production = app.config["FEES_ENV"] == "production"
     talisman.init_app(

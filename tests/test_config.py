@@ -44,3 +44,22 @@ def test_unsafe_settings_are_refused(monkeypatch, env):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError):
         create_app()
+
+
+def test_behind_trusted_proxies_the_client_address_is_the_forwarded_one(monkeypatch, tmp_path):
+    """TRUSTED_PROXIES=1: the address one proxy forwards is the client's (what rate limits
+    and the audit trail count); without it, the proxy's own; a forged extra hop is ignored."""
+    from flask import request
+
+    from app import create_app
+
+    def seen(proxies: int, forwarded: str) -> str:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p{proxies}.db", "TESTING": True,
+                          "TRUSTED_PROXIES": proxies})
+        app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+        return app.test_client().get("/whoami", headers={"X-Forwarded-For": forwarded},
+                                     environ_base={"REMOTE_ADDR": "10.0.0.1"}).get_data(as_text=True)
+
+    assert seen(0, "203.0.113.7") == "10.0.0.1"
+    assert seen(1, "203.0.113.7") == "203.0.113.7"
+    assert seen(1, "198.51.100.9, 203.0.113.7") == "203.0.113.7"  # the client's own claim is not trusted
