@@ -1,10 +1,11 @@
 """One place that turns errors into pages: HTML for people, problem+json for programs."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from fees.errors import Conflict, DomainError, NotFound
@@ -68,6 +69,37 @@ def init_app(app) -> None:
         return render_problem(status, str(HTTP_TITLES.get(status, exc.name)))
 
     @app.errorhandler(OperationalError)
-    def database_down(exc: OperationalError):
-        app.logger.exception("database error")
-        return render_problem(503, _("Service unavailable"), _("The database cannot be reached. Please try again shortly."))
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_down(exc: Exception):
+        return database_unavailable(app, exc)
+
+
+def database_unavailable(app, exc: Exception):
+    """The database is unreachable (refused, missing file, pool exhausted): a 503 that says so.
+
+    Nothing of the request was saved (the session is rolled back); the page must render
+    without the database, so the signed-in user is not loaded (the header shows "Sign in")
+    and the site settings fall back to their defaults (helpers.site_context).
+    """
+    from fees.auth import login_manager
+    from fees.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone altogether
+        app.logger.warning("rollback after a database error failed", exc_info=True)
+    app.logger.error("database error on %s %s", request.method, request.path, exc_info=exc)
+    unreachable = isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)) or getattr(
+        exc, "connection_invalidated", False)
+    if not unreachable:  # a bug (bad SQL, a broken constraint nobody caught): rolled back, 500
+        return render_problem(500, str(HTTP_TITLES[500]))
+    title = _("Service unavailable")
+    detail = _("The database cannot be reached. Please try again shortly.")
+    headers = {"Retry-After": "30"}
+    if wants_json():
+        response = render_problem(503, title, detail, code="database_unavailable")
+        response.headers.update(headers)
+        return response
+    g._login_user = login_manager.anonymous_user()  # do not ask the database who is signed in
+    return render_template("errors/503.html", title=title, detail=detail), 503, headers
