@@ -52,12 +52,12 @@ def check_money(value, field: str, row: int | None = None) -> tuple[Decimal | No
         return None, FieldError(field, _l("%(value)s is not a number.", value=value), row)
     if amount < 0:
         return None, FieldError(field, _l("Amounts cannot be negative (got %(value)s).", value=value), row)
+    if amount > MAX_AMOUNT:  # before any rounding: quantize() fails beyond 28 digits
+        return None, FieldError(field, _l("%(value)s is too large.", value=value), row)
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
         return None, FieldError(
             field, _l("Amounts have at most two decimals (got %(value)s).", value=value), row
         )
-    if amount > MAX_AMOUNT:
-        return None, FieldError(field, _l("%(value)s is too large.", value=value), row)
     return amount.quantize(Decimal("0.01")), None
 
 
@@ -69,7 +69,8 @@ def check_quantity(value, field: str, row: int | None = None) -> tuple[Decimal |
         qty = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None, FieldError(field, _l("%(value)s is not a number.", value=value), row)
-    if not qty.is_finite() or qty < 0 or qty != qty.quantize(Decimal("0.001")) or qty >= 10**9:
+    # The size first: quantize() fails on numbers beyond 28 digits.
+    if not qty.is_finite() or qty < 0 or qty >= 10**9 or qty != qty.quantize(Decimal("0.001")):
         return None, FieldError(
             field, _l("%(value)s is not a valid quantity (0 or more, at most 3 decimals).", value=value), row
         )

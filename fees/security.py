@@ -1,6 +1,7 @@
 """CSRF protection and security headers (a strict CSP: no inline script or style)."""
 from __future__ import annotations
 
+from flask import abort, request
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -29,6 +30,7 @@ def init_app(app) -> None:
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.before_request(refuse_nul_characters)
     csrf.init_app(app)
     production = app.config["FEES_ENV"] == "production"
     talisman.init_app(
@@ -40,3 +42,12 @@ def init_app(app) -> None:
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+
+
+def refuse_nul_characters() -> None:
+    """400 for a NUL (0x00) in any query or form value, before a view runs: no browser sends
+    one, PostgreSQL text cannot hold it (a 500 there, found by tests/test_properties.py) and
+    SQLite would store it."""
+    if any("\x00" in value for source in (request.args, request.form) for _, values in source.lists()
+           for value in values):
+        abort(400)

@@ -92,7 +92,8 @@ def _read_row(cells: list[str], layout: Layout, number: int,
         except BadValue as exc:
             errors.append(FieldError(layout.header_of(name), exc.message, number))
             failed.add(name)
-            item[name] = [] if name == "tiers" else text
+            # Not the refused text: clean_item would judge it again (a 30-digit amount made it raise).
+            item[name] = [] if name == "tiers" else "" if name in ("amount", "min_amount") else text
     errors.extend(_yuan_errors(item, raw, failed, layout, number, default_currency))
     if "tiers" in failed and not item["amount"]:
         failed.add("amount")  # the amount is only "missing" because the tiers were unreadable

@@ -164,6 +164,21 @@ def has_yuan_mark(text: str) -> bool:
     return bool(re.search(r"¥|RMB|CNY|元", nfkc(text), re.IGNORECASE))
 
 
+def _digit_lookalike(text: str) -> bool:
+    """Superscript, circled or other non-decimal digits (² ① ⑴), which NFKC would silently turn
+    into plain digits: a footnote mark in `850²` must not make the amount 8502."""
+    return any(ch.isdigit() and not ch.isdecimal() for ch in text)
+
+
+MAX_INTEGER_DIGITS = 15  # far above any fee; Decimal's 28 digits overflow when 30-digit numbers are rounded
+
+
+def _check_size(number: str, text: str) -> None:
+    """A number too long to be a fee (a 30-digit amount made fees.rules' rounding raise)."""
+    if len(number.lstrip("-").split(".")[0].lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise BadValue(_l("%(value)s is too large.", value=text.strip()))
+
+
 def parse_money(text: str) -> str:
     """An amount as a plain decimal string: `1,200.00`, `¥850`, `RMB 850`, `８５０`, `850元`.
 
@@ -171,11 +186,15 @@ def parse_money(text: str) -> str:
     European decimals, `1e3` and `850元/箱` are not how a tariff writes an amount.
     The sign and the number of decimals are left for clean_item to judge.
     """
+    if _digit_lookalike(text):
+        raise BadValue(_l("%(value)s is not an amount; write it like 1200.00 or 1,200.00.", value=text.strip()))
     value = _YUAN.sub("", nfkc(text)).strip()
-    if not value or _PLAIN.match(value):
+    if _PLAIN.match(value) or _GROUPED.match(value):
+        value = value.replace(",", "")
+        _check_size(value, text)
         return value
-    if _GROUPED.match(value):
-        return value.replace(",", "")
+    if not value:
+        return value
     raise BadValue(_l("%(value)s is not an amount; write it like 1200.00 or 1,200.00.", value=text.strip()))
 
 
@@ -190,6 +209,8 @@ def _bad_tiers(text: str) -> BadValue:
 
 def parse_tiers(text: str) -> list[dict]:
     """Tier bands from `1-4:0; 5-10:20; 11+:40` (; ； or new lines between bands)."""
+    if _digit_lookalike(text):
+        raise _bad_tiers(text)
     tiers = []
     for band in re.split(r"[;\n\r]", nfkc(text)):
         if not band.strip():
@@ -199,6 +220,8 @@ def parse_tiers(text: str) -> list[dict]:
             raise _bad_tiers(text)
         low, high, _open, amount = match.groups()
         try:
+            for bound in (low, high or "0"):
+                _check_size(bound, text)
             tiers.append({"from": low, "to": high, "amount": parse_money(amount)})
         except BadValue:
             raise _bad_tiers(text) from None

@@ -37,7 +37,8 @@ def _my_schedule(schedule_id: int) -> FeeSchedule:
 
 def _revision() -> int | None:
     raw = request.form.get("revision", "")
-    return int(raw) if raw.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true but int("²") raises (a 500 found by tests/test_properties.py).
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 @bp.get("/")
@@ -118,8 +119,10 @@ def _item_data(form: ItemForm) -> dict:
     own = form.code.data == OWN_CODE
     code = (form.own_code.data or "").strip().upper() if own else form.code.data
     entry = form.catalog.get(code)
+    # A tier row's field missing from the posted form is None, not "" (a hand-made or truncated POST).
     tiers = [
-        {"from": t.from_qty.data.strip(), "to": t.to_qty.data.strip() or None, "amount": t.amount.data.strip()}
+        {"from": (t.from_qty.data or "").strip(), "to": (t.to_qty.data or "").strip() or None,
+         "amount": (t.amount.data or "").strip()}
         for t in form.tiers if (t.from_qty.data or t.amount.data or "").strip()
     ]
     return {
