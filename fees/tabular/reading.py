@@ -160,8 +160,13 @@ def _delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
 
     def known(delimiter: str) -> int:
-        """How many known headers this separator finds in the header line."""
-        return sum(is_known_header(cell) for cell in next(csv.reader([first], delimiter=delimiter)))
+        """How many known headers this separator finds in the header line (none in a line
+        the csv module refuses, e.g. a cell beyond its size limit: reading the file then
+        says where)."""
+        try:
+            return sum(is_known_header(cell) for cell in next(csv.reader([first], delimiter=delimiter)))
+        except csv.Error:
+            return 0
 
     return max((",", "\t", ";"), key=known)
 
