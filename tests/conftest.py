@@ -2,6 +2,7 @@
 TEST_DATABASE_URL is set), the app, its client, and data built through the services."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from datetime import date
@@ -134,3 +135,17 @@ def publisher(session, schedule):
     from tests.web import make_user
 
     return make_user(session, "publisher", entity=schedule.entity)
+
+
+@pytest.fixture
+def searching(app):
+    """The app with search turned on (as app.py's register_extensions does), its loggers
+    enabled: Alembic's logging set-up (the migrations run first) disables loggers that
+    existed then."""
+    from fees import search
+
+    if search.EXTENSION not in app.extensions:
+        search.init_app(app)
+    for name in ("fees.search", "fees.search.index", "fees.search.results"):
+        logging.getLogger(name).disabled = False
+    return app

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app import create_app
-from fees import search
 from fees.db import db
 from fees.models import AuditEvent, FeeItem, PublicationLogEntry, ScheduleVersion
 from fees.search import index, results
@@ -35,16 +34,6 @@ UNREACHABLE = {
 def db_down(*args, **kwargs):
     """What the driver raises when the connection drops in the middle of a transaction."""
     raise OperationalError("INSERT ...", {}, Exception("server closed the connection unexpectedly"))
-
-
-@pytest.fixture
-def searching(app):
-    """The app with search turned on, its loggers enabled (Alembic's set-up disables them)."""
-    if search.EXTENSION not in app.extensions:
-        search.init_app(app)
-    for name in ("fees.search", "fees.search.index", "fees.search.results"):
-        logging.getLogger(name).disabled = False
-    return app
 
 
 @pytest.fixture

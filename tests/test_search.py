@@ -27,17 +27,6 @@ from tests import factories as f
 
 
 @pytest.fixture
-def searching(app):
-    """The app with search turned on (as app.py's register_extensions does)."""
-    if search.EXTENSION not in app.extensions:
-        search.init_app(app)
-    # Alembic's logging set-up (the migrations run first) disables loggers that existed then.
-    for name in ("fees.search", "fees.search.index", "fees.search.results"):
-        logging.getLogger(name).disabled = False
-    return app
-
-
-@pytest.fixture
 def demo(session, searching):
     """The demo data set and today's items in effect (the oracle the index must agree with)."""
     load_demo(session, policy_config=searching.config)

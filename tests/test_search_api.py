@@ -9,7 +9,6 @@ import re
 import pytest
 from openapi_spec_validator import validate as validate_spec
 
-from fees import search
 from fees.search import results
 from fees.search.index import SearchUnavailable
 from fees.types import utcnow
@@ -21,14 +20,6 @@ API = "/api/v1/search"
 
 
 
-
-
-@pytest.fixture
-def searching(app):
-    """The app with search turned on (as app.py's register_extensions does)."""
-    if search.EXTENSION not in app.extensions:
-        search.init_app(app)
-    return app
 
 
 @pytest.fixture
