@@ -8,4 +8,5 @@ source scripts/venv.sh
 source scripts/browser.sh
 ensure_venv requirements.txt requirements-dev.txt
 ensure_browser
+ensure_axe
 exec .venv/bin/python -m pytest "$@"

@@ -1,7 +1,12 @@
 """In a real browser, in Chinese and in English: a shipper searches, compares one fee
-across entities and prices a whole shipment, on the demo data."""
+across entities, downloads the comparison as CSV and reads it, and prices a whole
+shipment, on the demo data."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -47,6 +52,26 @@ def test_search_compare_and_estimate(demo_app, lang):
         expect(page.locator("div.chart .main-svg").first).to_be_visible()  # plotly drew it under the CSP
         ranked = page.locator("table", has=page.locator("a[href^='/entities/']")).first
         expect(ranked.locator("tbody tr").first).to_contain_text("1")
+
+        # Download the comparison as CSV and read it: the same ranking as the page's table.
+        with page.expect_download() as info:
+            page.get_by_role("link", name="CSV", exact=True).click()
+        download = info.value
+        assert re.fullmatch(r"compare-THC-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+        table = pd.read_csv(download.path(), dtype=str, keep_default_na=False, encoding="utf-8")
+        assert list(table.columns[:8]) == ["rank", "entity", "entity_name_zh", "entity_name_en", "schedule",
+                                           "code", "name_zh", "name_en"]
+        rows = ranked.locator("tbody tr")
+        assert len(table) == rows.count() >= 2
+        assert set(table["code"]) == {"THC"} and set(table["currency"]) == {"CNY"}
+        assert list(table["rank"]) == [str(n) for n in range(1, len(table) + 1)]
+        assert list(map(Decimal, table["amount"])) == sorted(map(Decimal, table["amount"]))
+        name_column = "entity_name_zh" if lang == "zh" else "entity_name_en"
+        for n, record in table.iterrows():
+            cells = rows.nth(n).locator("td")
+            assert record[name_column] in cells.nth(1).inner_text()
+            shown = re.search(r"[\d,]+\.\d{2}", cells.nth(2).inner_text()).group(0)
+            assert Decimal(shown.replace(",", "")) == Decimal(record["amount"])
 
         # Estimate a shipment: two 40HQ for export, twelve days in the yard, one bill.
         page.get_by_role("link", name=words["estimate_nav"], exact=True).click()
