@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import current_app, flash, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -116,11 +117,10 @@ def pct(value: Decimal | None) -> str:
 
 
 def lang_url(lang: str) -> str:
-    """This page in another language."""
-    args = {**request.args.to_dict(), "lang": lang}
-    if request.endpoint is None:
-        return url_for("public.index", lang=lang)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    """This page in another language: the same path and every query parameter, repeated
+    ones included (search facets: `kind=a&kind=b`); also on a page no route matched."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return f"{request.script_root}{request.path}?{urlencode([*pairs, ('lang', lang)])}"
 
 
 def _as_of() -> date | None:
