@@ -376,6 +376,27 @@ def test_unreadable_bodies(client, schedule, auth, unchanged, data, content_type
     unchanged()
 
 
+@pytest.mark.parametrize("body, where", [
+    ({"items": [{"code": "THC", "name_zh": "码头\x00操作费", "unit": "per_container", "amount": "850.00"}]},
+     "$.items[0].name_zh"),
+    ({"items": [], "no\x00te": "x"}, "$.no\x00te"),
+])
+def test_a_nul_character_anywhere_in_a_json_body_is_refused(client, schedule, auth, unchanged, body, where):
+    """As in posted forms: 400 saying where, nothing saved (PostgreSQL text cannot hold a NUL)."""
+    response = post_json(client, f"{API}/schedules/container/drafts", body, auth)
+    problem(response, 400)
+    assert where in response.get_json()["detail"]
+    unchanged()
+
+
+def test_a_nul_in_a_publication_request_is_refused(client, session, draft, auth):
+    before = counts(session)
+    response = _publish(client, draft, auth, change_note="调价\x00")
+    problem(response, 400)
+    assert "$.change_note" in response.get_json()["detail"]
+    assert counts(session) == before
+
+
 # -- bad files --------------------------------------------------------------------------
 
 def test_a_file_without_a_required_column_is_refused(client, schedule, auth, unchanged):

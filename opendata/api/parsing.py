@@ -65,6 +65,10 @@ def json_body(allowed: tuple[str, ...]) -> dict:
         body = json.loads(raw, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise UnreadableRequest(400, _l("The request body is not valid JSON"), str(exc)) from exc
+    where = nul_at(body)
+    if where is not None:  # as in posted forms (fees.security): PostgreSQL text cannot hold one
+        raise UnreadableRequest(400, _l("The request body contains a NUL character"),
+                                _l("At %(where)s: remove the character U+0000.", where=where))
     if not isinstance(body, dict):
         raise UnreadableRequest(400, _l("The request body must be a JSON object"),
                                 _l("For example {\"items\": [...]}."))
@@ -73,6 +77,27 @@ def json_body(allowed: tuple[str, ...]) -> dict:
         raise DomainError(_l("The request has fields this endpoint does not take; nothing was saved."),
                           errors=unknown)
     return body
+
+
+def nul_at(value, where: str = "$") -> str | None:
+    """Where the first NUL (U+0000) in a parsed JSON value is, as a JSONPath (`$.items[2].name_zh`),
+    in a key or a string; None when there is none."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inside = f"{where}.{key}"
+            if "\x00" in key:
+                return inside
+            found = nul_at(item, inside)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            found = nul_at(item, f"{where}[{n}]")
+            if found is not None:
+                return found
+    return None
 
 
 def string_or_null(data: dict, field: str) -> bool:
