@@ -13,7 +13,7 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from fees import vocab
 from fees.canonical import qty_str
 from fees.db import db
-from fees.errors import DomainError, FieldError
+from fees.errors import DomainError, FieldError, NotFound
 from fees.params import parse_day
 from flask_babel import lazy_gettext as _l
 from fees.services.base import Policy
@@ -53,7 +53,12 @@ def attachment(data: bytes, media_type: str, filename: str):
 
 
 def show_errors(exc: DomainError, form=None) -> None:
-    """Put each field error on its field, the rest in a flash message."""
+    """Put each field error on its field, the rest in a flash message.
+
+    A refusal (not yours to change: 403) or a missing record (404) is not a correction to
+    show on the page: it is raised again, and the error handler answers with its status."""
+    if isinstance(exc, NotFound) or exc.code == "forbidden":
+        raise exc
     flash(str(exc.message), "error")
     for err in exc.errors:
         target = getattr(form, err.field, None) if form is not None else None
