@@ -150,7 +150,7 @@ async def publisher_loop(session, base: str, publisher: dict, period: float, off
     """Publish every `period` seconds (first after `offset`) until the readers stop."""
     next_at = time.perf_counter() + offset
     round_no = 1
-    while True:
+    while not stop.is_set():  # checked first: wait_for(…, timeout=0) times out even when set
         try:
             await asyncio.wait_for(stop.wait(), timeout=max(0.0, next_at - time.perf_counter()))
             return

@@ -9,7 +9,8 @@ of `count` schedules spread over the data set (accounts.create_user and
 tokens.create_token, as `flask users create` and `flask tokens create` do), and hands
 the load test what it publishes through the publisher API: the token, the schedule,
 its latest version's items (bench.measure_site.sixty_items) and a first effective date
-with more notice than any policy asks. `verify` checks the publication log as
+with more notice than any policy asks, and builds the copy's open data files, as `flask
+opendata build` does after a deployment loads its data. `verify` checks the publication log as
 `flask log verify` does (fees.services.ledger.verify_log).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import json
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from bench.measure_site import PUBLISH_NOTICE_DAYS, busiest_schedules, make_app, sixty_items
 from fees.db import db
@@ -26,6 +28,7 @@ from fees.services.base import Policy
 from fees.services.ledger import verify_log
 from fees.services.queries import latest_published
 from fees.types import utcnow
+from opendata import bulk
 
 PASSWORD = "bench-load-publisher-password"  # a throwaway copy's accounts; never signed in with
 
@@ -61,9 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=3, help="publishers: how many")
     args = parser.parse_args(argv)
     app = make_app(args.db, args.search_dir)
+    # The folder the served copy keeps its bulk files in (bench.run.site_server).
+    app.config["OPENDATA_DIR"] = str(Path(args.db).resolve().parent / "opendata")
     with app.app_context():
         if args.task == "publishers":
             result = {"publishers": publishers(db.session, app, args.count)}
+            # As a deployment does after loading its data (`flask opendata build`,
+            # docs/OPERATIONS.md): the site then always has a last good build to serve
+            # while publications keep it rebuilding.
+            bulk.store_for(app).rebuild()
         else:
             problems = verify_log(db.session)
             result = {"log_verifies": not problems, "log_problems": [f"{p.seq}: {p.reason}" for p in problems][:20]}
