@@ -13,10 +13,11 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from fees import vocab
 from fees.canonical import qty_str
 from fees.db import db
-from fees.errors import DomainError, FieldError, NotFound
+from fees.errors import DomainError, FieldError
 from fees.params import parse_day
 from flask_babel import lazy_gettext as _l
 from fees.services.base import Policy
+from fees.views.errors import status_of
 from fees.services.queries import setting
 from fees.types import utcnow
 
@@ -57,7 +58,7 @@ def show_errors(exc: DomainError, form=None) -> None:
 
     A refusal (not yours to change: 403) or a missing record (404) is not a correction to
     show on the page: it is raised again, and the error handler answers with its status."""
-    if isinstance(exc, NotFound) or exc.code == "forbidden":
+    if status_of(exc) in (403, 404):
         raise exc
     flash(str(exc.message), "error")
     for err in exc.errors:
